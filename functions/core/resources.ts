@@ -1,0 +1,133 @@
+// Names and settings of every cloud resource plantlake uses, in one place: the Pulumi program
+// (infra/) and the local runtime on the emulators both read them, so the two cannot drift.
+// Pure data, no cloud import.
+
+export const TOPICS = {
+  readings: 'readings',
+  alerts: 'alerts',
+  readingsDeadLetter: 'readings-dead-letter',
+  alertsDeadLetter: 'alerts-dead-letter',
+} as const;
+
+export interface SubscriptionSpec {
+  readonly name: string;
+  readonly topic: string;
+  readonly deadLetterTopic: string;
+  /** Seconds; the function's timeout must stay below it. */
+  readonly ackDeadlineSeconds: number;
+  /** Delivery attempts before the message goes to the dead-letter topic (Pub/Sub allows 5–100). */
+  readonly maxDeliveryAttempts: number;
+  /** Ordered delivery per ordering key (alerts are ordered per tag). */
+  readonly enableMessageOrdering: boolean;
+  readonly retryMinimumBackoffSeconds: number;
+  readonly retryMaximumBackoffSeconds: number;
+}
+
+const retry = { retryMinimumBackoffSeconds: 10, retryMaximumBackoffSeconds: 600 } as const;
+
+/** One subscription per consumer, so detect and land each see every batch. */
+export const SUBSCRIPTIONS = {
+  land: {
+    name: 'readings-land',
+    topic: TOPICS.readings,
+    deadLetterTopic: TOPICS.readingsDeadLetter,
+    ackDeadlineSeconds: 120,
+    maxDeliveryAttempts: 10,
+    enableMessageOrdering: false,
+    ...retry,
+  },
+  detect: {
+    name: 'readings-detect',
+    topic: TOPICS.readings,
+    deadLetterTopic: TOPICS.readingsDeadLetter,
+    ackDeadlineSeconds: 60,
+    maxDeliveryAttempts: 10,
+    enableMessageOrdering: false,
+    ...retry,
+  },
+  notify: {
+    name: 'alerts-notify',
+    topic: TOPICS.alerts,
+    deadLetterTopic: TOPICS.alertsDeadLetter,
+    ackDeadlineSeconds: 60,
+    maxDeliveryAttempts: 10,
+    enableMessageOrdering: true,
+    ...retry,
+  },
+} as const satisfies Record<string, SubscriptionSpec>;
+
+/** Pull subscriptions on the dead-letter topics, so their backlog can be watched and replayed. */
+export const DEAD_LETTER_SUBSCRIPTIONS = {
+  readings: { name: 'readings-dead-letter-hold', topic: TOPICS.readingsDeadLetter },
+  alerts: { name: 'alerts-dead-letter-hold', topic: TOPICS.alertsDeadLetter },
+} as const;
+
+/** Message retention on topics and subscriptions: 7 days, Pub/Sub's subscription maximum. */
+export const MESSAGE_RETENTION_SECONDS = 7 * 24 * 3600;
+
+export const DATASET = 'plantlake';
+
+export interface TableSpec {
+  readonly name: string;
+  /** File in schemas/bigquery holding the field list. */
+  readonly schemaFile: string;
+  readonly partitionField?: string;
+  readonly clustering?: readonly string[];
+  readonly requirePartitionFilter?: boolean;
+  readonly description: string;
+}
+
+export const TABLES = {
+  readings: {
+    name: 'readings',
+    schemaFile: 'readings.json',
+    partitionField: 'ts',
+    clustering: ['site', 'tag'],
+    requirePartitionFilter: true,
+    description: 'Every reading, one row per site, tag and time; a day is rebuilt from the raw zone',
+  },
+  tags: {
+    name: 'tags',
+    schemaFile: 'tags.json',
+    clustering: ['site', 'tag'],
+    description: 'KKS tag catalog joined with the tags seen in readings',
+  },
+  alarmEvents: {
+    name: 'alarm_events',
+    schemaFile: 'alarm_events.json',
+    partitionField: 'reading_ts',
+    clustering: ['site', 'tag'],
+    description: 'Alarm transitions (active, cleared) raised by detect',
+  },
+  loadAudit: {
+    name: 'load_audit',
+    schemaFile: 'load_audit.json',
+    partitionField: 'started_at',
+    description: 'One row per day loaded by the daily job: what it read, kept and dropped',
+  },
+} as const satisfies Record<string, TableSpec>;
+
+/** Bucket names derive from one prefix per environment (bucket names are global). */
+export function bucketNames(prefix: string) {
+  return {
+    raw: `${prefix}-raw`,
+    config: `${prefix}-config`,
+    functionSources: `${prefix}-function-sources`,
+  } as const;
+}
+
+/** Object names inside the buckets. */
+export const OBJECTS = {
+  /** Alarm rules in the config bucket (YAML). */
+  rules: 'rules/rules.yaml',
+  /** Tag catalog in the config bucket (YAML). */
+  tagCatalog: 'catalog/tags.yaml',
+  /** Alarm state of one site, in the raw bucket under state/ (kept out of the readings prefix). */
+  alarmState: (site: string) => `state/alarms/site=${site}.json`,
+  readingsPrefix: 'readings/',
+  quarantinePrefix: 'quarantine/',
+  alarmEventsPrefix: 'alarm-events/',
+} as const;
+
+export const FUNCTIONS = ['detect', 'land', 'notify', 'daily'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
