@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // need the emulator stack (started once for the whole run by the global setup).
 export default defineConfig({
   test: {
+    // The JSON report is what .ci/run counts ("tests: N passed, N failed").
+    reporters: ['default', ['json', { outputFile: '.cache/test-results.json' }]],
     projects: [
       {
         test: {

@@ -1,0 +1,127 @@
+// The one place where the official Google Cloud clients are built, for Google Cloud and for the
+// local emulators alike. Everything else (functions, CLI, tests) asks here, so the emulator quirks
+// below are handled once:
+// - Pub/Sub: an apiEndpoint that is not *.googleapis.com switches the client to plain-text gRPC.
+// - Cloud Storage: the Node client must get `apiEndpoint`; with STORAGE_EMULATOR_HOST set it builds
+//   URLs without the /storage/v1 path, so that variable is refused here.
+// - BigQuery: the client authorises every request even on a custom endpoint, so the emulator
+//   target gets a static bearer token that the emulator ignores (no Google credentials needed).
+import { BigQuery } from '@google-cloud/bigquery';
+import { PubSub } from '@google-cloud/pubsub';
+import { Storage } from '@google-cloud/storage';
+import { OAuth2Client } from 'google-auth-library';
+
+export type Target =
+  | { readonly kind: 'google'; readonly projectId?: string }
+  | {
+      readonly kind: 'emulators';
+      readonly projectId: string;
+      /** host:port of the Pub/Sub emulator. */
+      readonly pubsub: string;
+      /** http://host:port of the Cloud Storage emulator. */
+      readonly storage: string;
+      /** http://host:port of the BigQuery emulator. */
+      readonly bigquery: string;
+    };
+
+/** Environment variables that point a process (a function, the CLI) at the emulators. */
+export const EMULATOR_ENV = {
+  pubsub: 'PUBSUB_EMULATOR_HOST',
+  storage: 'PLANTLAKE_STORAGE_EMULATOR',
+  bigquery: 'PLANTLAKE_BIGQUERY_EMULATOR',
+  projectId: 'PLANTLAKE_PROJECT_ID',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads the target from the environment: the emulators when all three emulator variables are set,
+ * Google Cloud (Application Default Credentials) when none is. A partial set is a mistake.
+ */
+export function targetFromEnv(env: Env = process.env): Target {
+  if (env.STORAGE_EMULATOR_HOST) {
+    throw new Error(
+      'STORAGE_EMULATOR_HOST is set, which makes the Node storage client build wrong URLs. ' +
+        `Unset it and set ${EMULATOR_ENV.storage}=http://host:port instead.`,
+    );
+  }
+  const set = [EMULATOR_ENV.pubsub, EMULATOR_ENV.storage, EMULATOR_ENV.bigquery].filter((k) => env[k]);
+  const projectId = env[EMULATOR_ENV.projectId] ?? env.GOOGLE_CLOUD_PROJECT;
+  if (set.length === 0) return projectId ? { kind: 'google', projectId } : { kind: 'google' };
+  if (set.length < 3) {
+    const missing = [EMULATOR_ENV.pubsub, EMULATOR_ENV.storage, EMULATOR_ENV.bigquery].filter((k) => !env[k]);
+    throw new Error(
+      `Only some emulator variables are set (${set.join(', ')}); also set ${missing.join(', ')}, ` +
+        'or unset them all to use Google Cloud.',
+    );
+  }
+  return {
+    kind: 'emulators',
+    projectId: projectId ?? 'plantlake-local',
+    pubsub: env[EMULATOR_ENV.pubsub]!,
+    storage: env[EMULATOR_ENV.storage]!,
+    bigquery: env[EMULATOR_ENV.bigquery]!,
+  };
+}
+
+/** The environment a child process needs to reach the same target. */
+export function envForTarget(target: Target): Record<string, string> {
+  if (target.kind === 'google') return target.projectId ? { [EMULATOR_ENV.projectId]: target.projectId } : {};
+  return {
+    [EMULATOR_ENV.pubsub]: target.pubsub,
+    [EMULATOR_ENV.storage]: target.storage,
+    [EMULATOR_ENV.bigquery]: target.bigquery,
+    [EMULATOR_ENV.projectId]: target.projectId,
+  };
+}
+
+/**
+ * Emulators take any token. Handing the clients one stops google-auth-library from looking for
+ * credentials, and from probing the GCE metadata server, on a machine that has none.
+ */
+function emulatorAuth(): OAuth2Client {
+  const authClient = new OAuth2Client();
+  authClient.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 10 * 365 * 24 * 3600_000 });
+  return authClient;
+}
+
+export function createPubSub(target: Target): PubSub {
+  if (target.kind === 'google') return new PubSub(target.projectId ? { projectId: target.projectId } : {});
+  return new PubSub({ projectId: target.projectId, apiEndpoint: target.pubsub, emulatorMode: true, authClient: emulatorAuth() });
+}
+
+export function createStorage(target: Target): Storage {
+  if (target.kind === 'google') return new Storage(target.projectId ? { projectId: target.projectId } : {});
+  return new Storage({ projectId: target.projectId, apiEndpoint: target.storage, authClient: emulatorAuth() });
+}
+
+export function createBigQuery(target: Target): BigQuery {
+  if (target.kind === 'google') return new BigQuery(target.projectId ? { projectId: target.projectId } : {});
+  return new BigQuery({ projectId: target.projectId, apiEndpoint: target.bigquery, authClient: emulatorAuth() });
+}
+
+export interface Clients {
+  readonly target: Target;
+  readonly pubsub: PubSub;
+  readonly storage: Storage;
+  readonly bigquery: BigQuery;
+}
+
+/** Builds each client on first use only: a function that needs Storage never loads BigQuery's auth. */
+export function createClients(target: Target): Clients {
+  let pubsub: PubSub | undefined;
+  let storage: Storage | undefined;
+  let bigquery: BigQuery | undefined;
+  return {
+    target,
+    get pubsub() {
+      return (pubsub ??= createPubSub(target));
+    },
+    get storage() {
+      return (storage ??= createStorage(target));
+    },
+    get bigquery() {
+      return (bigquery ??= createBigQuery(target));
+    },
+  };
+}

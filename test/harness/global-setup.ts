@@ -1,0 +1,20 @@
+// Vitest global setup of the integration project: builds the emulator stack if needed, starts it
+// once on free ports for the whole run, and hands its endpoints to the tests through inject().
+import type { TestProject } from 'vitest/node';
+import { assertNodeVersion } from '../../local/node-version.ts';
+import { startEmulators, type EmulatorEndpoints } from '../../local/emulators/stack.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    emulators: EmulatorEndpoints;
+    emulatorProjectId: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  assertNodeVersion();
+  const stack = await startEmulators();
+  project.provide('emulators', stack.endpoints);
+  project.provide('emulatorProjectId', stack.projectId);
+  return () => stack.stop();
+}
