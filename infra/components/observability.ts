@@ -1,0 +1,223 @@
+// Operations alerts, by e-mail: dead letters waiting, function errors, and a daily load that did
+// not happen. Log contract the functions follow (structured JSON on stdout, one object per line,
+// which Cloud Run turns into jsonPayload; https://cloud.google.com/run/docs/logging#using-json):
+//   - any entry with "severity": "ERROR" (or worse) from a function counts as a function error;
+//   - the daily function ends every run with exactly one summary entry
+//       { "severity": "INFO" | "ERROR", "event": "daily.summary", "status": "succeeded" | "failed",
+//         "runId": …, "days": [...], "message": … }
+//     and "status": "succeeded" only when every day it meant to load was loaded (a run with
+//     nothing to load succeeds). No succeeded summary for 25 hours raises "daily load missing";
+//   - notify logs each alarm notification it sends (contract in alarm-email.ts), which a
+//     log-based alert policy mails to alarmEmails.
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+import { DEAD_LETTER_SUBSCRIPTIONS, FUNCTIONS } from '../../functions/core/resources.ts';
+import { alarmEmailPolicy } from './alarm-email.ts';
+
+export const DAILY_SUMMARY_EVENT = 'daily.summary';
+export const DAILY_SUMMARY_SUCCEEDED = 'succeeded';
+/**
+ * How long without a succeeded daily summary before alerting: the longest window Cloud
+ * Monitoring evaluates (alignment period + duration ≤ 25 h), an hour more than the schedule.
+ */
+export const MISSING_DAILY_WINDOW_SECONDS = 25 * 3600;
+
+export interface ObservabilityArgs {
+  readonly stack: string;
+  /** Operations alerts. */
+  readonly alertEmails: readonly string[];
+  /** Alarm notifications by e-mail; none means no alarm e-mail policy. */
+  readonly alarmEmails: readonly string[];
+  /** Cloud Run services of the daily and notify functions (their function names). */
+  readonly dailyService: pulumi.Input<string>;
+  readonly notifyService: pulumi.Input<string>;
+}
+
+const runLogs = `resource.type="cloud_run_revision"`;
+const functionServices = `resource.labels.service_name=(${FUNCTIONS.map((f) => `"${f}"`).join(' OR ')})`;
+
+export class Observability extends pulumi.ComponentResource {
+  readonly channels: gcp.monitoring.NotificationChannel[];
+  readonly policies: gcp.monitoring.AlertPolicy[];
+
+  constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('plantlake:infra:Observability', name, {}, opts);
+    const child = { parent: this };
+
+    // One channel per address, shared when an address gets both kinds of mail.
+    const byAddress = new Map<string, gcp.monitoring.NotificationChannel>();
+    for (const email of [...args.alertEmails, ...args.alarmEmails]) {
+      const key = email.toLowerCase();
+      if (byAddress.has(key)) continue;
+      byAddress.set(
+        key,
+        new gcp.monitoring.NotificationChannel(
+          `email-${key.replace(/[^a-z0-9]+/g, '-')}`,
+          { type: 'email', displayName: `plantlake ${args.stack}: ${email}`, labels: { email_address: email } },
+          child,
+        ),
+      );
+    }
+    this.channels = [...byAddress.values()];
+    const channelsFor = (emails: readonly string[]) =>
+      emails.flatMap((e) => byAddress.get(e.toLowerCase()) ?? []).map((c) => c.name);
+    const notificationChannels = channelsFor(args.alertEmails);
+    const userLabels = { app: 'plantlake', env: args.stack };
+
+    const functionErrors = new gcp.logging.Metric(
+      'function-errors',
+      {
+        name: 'plantlake-function-errors',
+        description: 'Log entries of severity ERROR or worse from the plantlake functions',
+        filter: `${runLogs} AND ${functionServices} AND severity>=ERROR`,
+        metricDescriptor: {
+          metricKind: 'DELTA',
+          valueType: 'INT64',
+          unit: '1',
+          labels: [{ key: 'function', valueType: 'STRING', description: 'Function name' }],
+        },
+        labelExtractors: { function: 'EXTRACT(resource.labels.service_name)' },
+      },
+      child,
+    );
+    const dailySummaries = new gcp.logging.Metric(
+      'daily-summaries',
+      {
+        name: 'plantlake-daily-summaries',
+        description: `Summary entries (jsonPayload.event="${DAILY_SUMMARY_EVENT}") of the daily function, by status`,
+        filter: pulumi.interpolate`${runLogs} AND resource.labels.service_name="${args.dailyService}" AND jsonPayload.event="${DAILY_SUMMARY_EVENT}"`,
+        metricDescriptor: {
+          metricKind: 'DELTA',
+          valueType: 'INT64',
+          unit: '1',
+          labels: [{ key: 'status', valueType: 'STRING', description: 'succeeded or failed' }],
+        },
+        labelExtractors: { status: 'EXTRACT(jsonPayload.status)' },
+      },
+      child,
+    );
+
+    const deadLetters = new gcp.monitoring.AlertPolicy(
+      'dead-letter-backlog',
+      {
+        displayName: `plantlake ${args.stack}: dead letters waiting`,
+        combiner: 'OR',
+        severity: 'ERROR',
+        conditions: Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((sub) => ({
+          displayName: `${sub.name} has undelivered messages`,
+          conditionThreshold: {
+            filter:
+              `resource.type="pubsub_subscription" AND resource.labels.subscription_id="${sub.name}" AND ` +
+              `metric.type="pubsub.googleapis.com/subscription/num_undelivered_messages"`,
+            comparison: 'COMPARISON_GT',
+            thresholdValue: 0,
+            duration: '300s',
+            aggregations: [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_MAX' }],
+          },
+        })),
+        documentation: {
+          mimeType: 'text/markdown',
+          content:
+            'Messages failed every delivery attempt and wait in a dead-letter hold subscription. ' +
+            'Read the function errors around the time they arrived, fix the cause, then replay them ' +
+            '(pull from the hold subscription and publish to the source topic) or drop them deliberately.',
+        },
+        notificationChannels,
+        userLabels,
+      },
+      child,
+    );
+
+    const errors = new gcp.monitoring.AlertPolicy(
+      'function-errors',
+      {
+        displayName: `plantlake ${args.stack}: function errors`,
+        combiner: 'OR',
+        severity: 'WARNING',
+        conditions: [
+          {
+            displayName: 'A function logged an error',
+            conditionThreshold: {
+              filter: pulumi.interpolate`${runLogs} AND metric.type="logging.googleapis.com/user/${functionErrors.name}"`,
+              comparison: 'COMPARISON_GT',
+              thresholdValue: 0,
+              duration: '0s',
+              aggregations: [
+                {
+                  alignmentPeriod: '300s',
+                  perSeriesAligner: 'ALIGN_SUM',
+                  crossSeriesReducer: 'REDUCE_SUM',
+                  groupByFields: ['metric.label.function'],
+                },
+              ],
+            },
+          },
+        ],
+        alertStrategy: { autoClose: '1800s' },
+        documentation: {
+          mimeType: 'text/markdown',
+          content: 'A plantlake function logged an entry of severity ERROR. Open Logs Explorer on the function named in the incident.',
+        },
+        notificationChannels,
+        userLabels,
+      },
+      child,
+    );
+
+    const missingDaily = new gcp.monitoring.AlertPolicy(
+      'daily-load-missing',
+      {
+        displayName: `plantlake ${args.stack}: daily load missing`,
+        combiner: 'OR',
+        severity: 'ERROR',
+        conditions: [
+          {
+            displayName: `No succeeded daily summary for ${MISSING_DAILY_WINDOW_SECONDS / 3600} h`,
+            conditionThreshold: {
+              filter: pulumi.interpolate`${runLogs} AND metric.type="logging.googleapis.com/user/${dailySummaries.name}" AND metric.label.status="${DAILY_SUMMARY_SUCCEEDED}"`,
+              comparison: 'COMPARISON_LT',
+              thresholdValue: 1,
+              duration: '0s',
+              // No data at all (the job never ran) must count as missing, not as fine.
+              evaluationMissingData: 'EVALUATION_MISSING_DATA_ACTIVE',
+              aggregations: [
+                {
+                  alignmentPeriod: `${MISSING_DAILY_WINDOW_SECONDS}s`,
+                  perSeriesAligner: 'ALIGN_SUM',
+                  crossSeriesReducer: 'REDUCE_SUM',
+                },
+              ],
+            },
+          },
+        ],
+        documentation: {
+          mimeType: 'text/markdown',
+          content:
+            'The daily load has not succeeded for over a day. Check the Cloud Scheduler job plantlake-daily ' +
+            'and the daily function logs; the job is idempotent, so run it again (Force run) once fixed.',
+        },
+        notificationChannels,
+        userLabels,
+      },
+      child,
+    );
+    this.policies = [deadLetters, errors, missingDaily];
+
+    if (args.alarmEmails.length > 0) {
+      this.policies.push(
+        alarmEmailPolicy(
+          args.stack,
+          pulumi.interpolate`${runLogs} AND resource.labels.service_name="${args.notifyService}"`,
+          channelsFor(args.alarmEmails),
+          userLabels,
+          child,
+        ),
+      );
+    }
+
+    this.registerOutputs({
+      channels: notificationChannels,
+      policies: this.policies.map((p) => p.name),
+    });
+  }
+}

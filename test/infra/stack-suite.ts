@@ -1,0 +1,184 @@
+// The checks every stack must pass, run by dev.test.ts and prod.test.ts (one program run per
+// file, since Pulumi's runtime state is per process). The security checks are in
+// stack-security.ts.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import {
+  bucketNames,
+  DATASET,
+  DEAD_LETTER_SUBSCRIPTIONS,
+  FUNCTIONS,
+  SUBSCRIPTIONS,
+  TABLES,
+  TOPICS,
+  type TableSpec,
+} from '../../functions/core/resources.ts';
+import { type Run, runProgram, T } from './harness.ts';
+import { describeSecurity } from './stack-security.ts';
+
+
+export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
+  let run: Run;
+  // One program run for the whole file; generous for a busy CI machine.
+  beforeAll(async () => {
+    run = await runProgram(stack);
+  }, 60_000);
+
+  describe(`${stack}: inventory`, () => {
+    test('topics, subscriptions and dead-letter holds carry the names in resources.ts', () => {
+      expect(run.ofType(T.topic).map((t) => t.inputs.name).sort()).toEqual(Object.values(TOPICS).sort());
+      const subs = run.ofType(T.subscription).map((s) => s.inputs.name).sort();
+      const expected = [...Object.values(SUBSCRIPTIONS), ...Object.values(DEAD_LETTER_SUBSCRIPTIONS)].map((s) => s.name);
+      expect(subs).toEqual(expected.sort());
+    });
+
+    test('three buckets named from the prefix', () => {
+      const names = bucketNames(run.config['plantlake:bucketPrefix'] ?? '');
+      expect(run.ofType(T.bucket).map((b) => b.inputs.name).sort()).toEqual(Object.values(names).sort());
+    });
+
+    test('dataset, every table of resources.ts and one view per sql/views file', () => {
+      expect(run.ofType(T.dataset).map((d) => d.inputs.datasetId)).toEqual([DATASET]);
+      const tables = run.ofType(T.table).filter((t) => !t.inputs.view);
+      expect(tables.map((t) => t.inputs.tableId).sort()).toEqual(Object.values(TABLES).map((t) => t.name).sort());
+      const viewFiles = existsSync('sql/views') ? readdirSync('sql/views').filter((f) => f.endsWith('.sql')) : [];
+      expect(run.ofType(T.table).filter((t) => t.inputs.view).length).toBe(viewFiles.length);
+    });
+
+    test('four functions, scheduler job, secret, build repository, alerting', () => {
+      expect(run.ofType(T.fn).map((f) => f.inputs.name).sort()).toEqual([...FUNCTIONS].sort());
+      expect(run.ofType(T.job)).toHaveLength(1);
+      expect(run.ofType(T.secret)).toHaveLength(1);
+      expect(run.ofType(T.secretVersion)).toHaveLength(1);
+      expect(run.ofType(T.repository)).toHaveLength(1);
+      const emails = JSON.parse(run.config['plantlake:alertEmails'] ?? '[]') as string[];
+      const alarmEmails = JSON.parse(run.config['plantlake:alarmEmails'] ?? '[]') as string[];
+      expect(run.ofType(T.channel).map((c) => c.inputs.labels.email_address).sort()).toEqual(
+        [...new Set([...emails, ...alarmEmails])].sort(),
+      );
+      expect(run.ofType(T.logMetric).map((m) => m.inputs.name).sort()).toEqual([
+        'plantlake-daily-summaries',
+        'plantlake-function-errors',
+      ]);
+      expect(run.ofType(T.policy).map((p) => p.name).sort()).toEqual(
+        [...(alarmEmails.length > 0 ? ['alarm-email'] : []), 'daily-load-missing', 'dead-letter-backlog', 'function-errors'].sort(),
+      );
+    });
+
+    test('service accounts: one per function, one per push subscription, scheduler, build', () => {
+      const ids = run.ofType(T.account).map((a) => a.inputs.accountId).sort();
+      expect(ids).toEqual(
+        [
+          ...FUNCTIONS.map((f) => `plantlake-fn-${f}`),
+          ...Object.keys(SUBSCRIPTIONS).map((f) => `plantlake-push-${f}`),
+          'plantlake-scheduler',
+          'plantlake-build',
+        ].sort(),
+      );
+      for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
+    });
+  });
+
+  describeSecurity(stack, () => run);
+
+  describe(`${stack}: functions and warehouse`, () => {
+    test('each function receives exactly its environment variables', () => {
+      const env = (fn: string) => run.one(T.fn, fn).inputs.serviceConfig;
+      const names = bucketNames(run.config['plantlake:bucketPrefix'] ?? '');
+      const base = { PLANTLAKE_ENVIRONMENT: stack, PLANTLAKE_RAW_BUCKET: names.raw, PLANTLAKE_CONFIG_BUCKET: names.config };
+      const alarmEmails = JSON.parse(run.config['plantlake:alarmEmails'] ?? '[]') as string[];
+      const retention = run.config['plantlake:retentionDays'];
+      expect(env('land').environmentVariables).toEqual(base);
+      expect(env('detect').environmentVariables).toEqual({ ...base, PLANTLAKE_ALERTS_TOPIC: 'alerts' });
+      expect(env('notify').environmentVariables).toEqual({
+        ...base,
+        PLANTLAKE_WEBHOOK_FORMAT: run.config['plantlake:chatWebhookFormat'],
+        ...(alarmEmails.length > 0 ? { PLANTLAKE_ALERT_EMAILS: alarmEmails.join(',') } : {}),
+      });
+      expect(env('notify').secretEnvironmentVariables).toEqual([
+        { key: 'PLANTLAKE_WEBHOOK_URL', projectId: run.project, secret: 'plantlake-chat-webhook', version: '1' },
+      ]);
+      expect(env('daily').environmentVariables).toEqual({
+        ...base,
+        PLANTLAKE_DATASET: DATASET,
+        PLANTLAKE_COLDLINE_AGE_DAYS: run.config['plantlake:coldlineAgeDays'],
+        ...(retention === undefined ? {} : { PLANTLAKE_RETENTION_DAYS: retention }),
+      });
+      for (const fn of ['land', 'detect', 'daily']) expect(env(fn).secretEnvironmentVariables ?? []).toEqual([]);
+    });
+
+    test('function settings come from the stack config, per function over the default', () => {
+      const c = run.config;
+      for (const fn of FUNCTIONS) {
+        const s = run.one(T.fn, fn).inputs.serviceConfig;
+        expect(s.availableMemory).toBe(c[`plantlake:${fn}Memory`] ?? c['plantlake:functionMemory']);
+        expect(String(s.timeoutSeconds)).toBe(c[`plantlake:${fn}TimeoutSeconds`] ?? c['plantlake:functionTimeoutSeconds']);
+        expect(String(s.maxInstanceCount)).toBe(c[`plantlake:${fn}MaxInstances`] ?? c['plantlake:functionMaxInstances']);
+      }
+    });
+
+    test('each function deploys its own built folder, named by content hash', () => {
+      for (const fn of FUNCTIONS) {
+        const f = run.one(T.fn, fn).inputs.buildConfig.source.storageSource;
+        const obj = run.one(T.bucketObject, `${fn}-source`).inputs;
+        expect(f).toEqual({ bucket: obj.bucket, object: obj.name });
+        expect(obj.name).toMatch(new RegExp(`^${fn}/[0-9a-f]{16}\\.zip$`));
+      }
+    });
+
+    test('table schemas equal schemas/bigquery, with the layout of resources.ts', () => {
+      for (const spec of Object.values(TABLES) as TableSpec[]) {
+        const t = run.one(T.table, spec.name).inputs;
+        const file = JSON.parse(readFileSync(`schemas/bigquery/${spec.schemaFile}`, 'utf8'));
+        expect(JSON.parse(t.schema), spec.name).toEqual(file);
+        expect(t.datasetId).toBe(DATASET);
+        expect(t.timePartitioning, spec.name).toEqual(spec.partitionField ? { type: 'DAY', field: spec.partitionField } : undefined);
+        expect(t.clusterings, spec.name).toEqual(spec.clustering ? [...spec.clustering] : undefined);
+        expect(t.requirePartitionFilter, spec.name).toBe(spec.requirePartitionFilter ?? false);
+      }
+      expect(run.one(T.table, 'readings').inputs.requirePartitionFilter).toBe(true);
+    });
+
+    test('alerts watch the dead-letter holds, function errors and the daily summary', () => {
+      const backlog = run.one(T.policy, 'dead-letter-backlog').inputs;
+      const filters = backlog.conditions.map((c: { conditionThreshold: { filter: string } }) => c.conditionThreshold.filter);
+      for (const hold of Object.values(DEAD_LETTER_SUBSCRIPTIONS)) {
+        expect(filters.some((f: string) => f.includes(`subscription_id="${hold.name}"`) && f.includes('num_undelivered_messages'))).toBe(true);
+      }
+      const errors = run.one(T.logMetric, 'function-errors').inputs.filter;
+      expect(errors).toContain('severity>=ERROR');
+      const summary = run.one(T.logMetric, 'daily-summaries').inputs;
+      expect(summary.filter).toContain('jsonPayload.event="daily.summary"');
+      expect(summary.labelExtractors).toEqual({ status: 'EXTRACT(jsonPayload.status)' });
+      const missing = run.one(T.policy, 'daily-load-missing').inputs.conditions[0].conditionThreshold;
+      expect(missing.evaluationMissingData).toBe('EVALUATION_MISSING_DATA_ACTIVE');
+      expect(missing.filter).toContain('metric.label.status="succeeded"');
+      const channel = (email: string) =>
+        `projects/${run.project}/notificationChannels/email-${email.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+      const ops = (JSON.parse(run.config['plantlake:alertEmails'] ?? '[]') as string[]).map(channel).sort();
+      for (const p of run.ofType(T.policy).filter((x) => x.name !== 'alarm-email')) {
+        expect([...p.inputs.notificationChannels].sort(), p.name).toEqual(ops);
+      }
+      const alarmEmails = JSON.parse(run.config['plantlake:alarmEmails'] ?? '[]') as string[];
+      if (alarmEmails.length > 0) {
+        const alarm = run.one(T.policy, 'alarm-email').inputs;
+        expect([...alarm.notificationChannels].sort()).toEqual(alarmEmails.map(channel).sort());
+        const cond = alarm.conditions[0].conditionMatchedLog;
+        expect(cond.filter).toContain('resource.labels.service_name="notify"');
+        expect(cond.filter).toContain('jsonPayload.event="alarm.notification"');
+        expect(alarm.alertStrategy.notificationRateLimit).toEqual({ period: '300s' });
+        expect(alarm.documentation.subject).toContain('${log.extracted_label.tag}');
+      }
+    });
+  });
+
+  return { run: () => run };
+}
+
+/** Stateful resources a production stack must not lose to a stray destroy. */
+export const STATEFUL = [
+  [T.bucket, 'raw'],
+  [T.bucket, 'config'],
+  [T.dataset, 'dataset'],
+  ...Object.values(TABLES).map((t) => [T.table, t.name] as const),
+] as const;
