@@ -69,6 +69,7 @@ export function viewDefinitions(projectId: string, dataset: string): { name: str
 export async function provision(clients: Clients, names: PipelineNames): Promise<void> {
   const { pubsub, storage, bigquery } = clients;
   const projectId = clients.target.projectId ?? (await pubsub.getClientConfig()).projectId;
+  if (!projectId) throw new Error('No Google Cloud project: set PLANTLAKE_PROJECT_ID (or GOOGLE_CLOUD_PROJECT).');
 
   await Promise.all(
     Object.values(names.topics).map((t) =>

@@ -1,0 +1,16 @@
+// The pure core of plantlake: everything the functions (detect, land, notify, daily) need, in one
+// import. No cloud client here; clock, ids and I/O come in as parameters.
+export * from '../../schemas/index.ts';
+export * from './resources.ts';
+export { parseBatch, validateBatch, type BatchResult } from './batch.ts';
+export { parseKks, parseKksCached, normaliseKks, type KksCode, type KksResult } from './kks.ts';
+export { measuredQuantity } from './measured-quantity.ts';
+export { parseTagCatalog, type Catalog, type CatalogEntry, type CatalogResult } from './tag-catalog.ts';
+export { parseRules, compileRules, type CompiledRules, type ResolvedRule, type RulesResult, type StatSettings } from './rules.ts';
+export { evaluate, type Evaluation } from './alarms.ts';
+export { emptyState, serializeState, deserializeState, type StateResult } from './alarm-state.ts';
+export { eventId } from './alarm-events.ts';
+export { toReadingRow, toAlarmEventRow, toTagRow } from './rows.ts';
+export { rawObjectName, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey } from './lake-paths.ts';
+export { parseRfc3339, toUtcTimestamp, utcDay } from './time.ts';
+export { formatProblem, summarise, type Problem } from './problems.ts';

@@ -1,0 +1,62 @@
+// The tag catalog (YAML or JSON): KKS → description, unit, site, area, equipment, legacy name.
+// Checked like a batch: schema, then every tag as a KKS code, then (site, tag) unique.
+import { parseDocument } from 'yaml';
+import { TagCatalog, type TagCatalogEntry } from '../../schemas/tag-catalog.ts';
+import { parseKks, type KksCode } from './kks.ts';
+import { summarise, type Problem } from './problems.ts';
+import { compileSchema } from './schema-check.ts';
+
+export interface CatalogEntry extends TagCatalogEntry {
+  /** The KKS split of `tag` (which is stored normalised). */
+  readonly kks: KksCode;
+}
+
+export interface Catalog {
+  readonly version: string | null;
+  readonly entries: readonly CatalogEntry[];
+  /** Entry by site and normalised tag. */
+  get(site: string, tag: string): CatalogEntry | undefined;
+}
+
+export type CatalogResult =
+  | { readonly ok: true; readonly catalog: Catalog }
+  | { readonly ok: false; readonly reason: string; readonly problems: readonly Problem[] };
+
+const schema = compileSchema(TagCatalog);
+
+export function parseTagCatalog(input: string | unknown): CatalogResult {
+  let value = input;
+  if (typeof input === 'string') {
+    const doc = parseDocument(input, { prettyErrors: true });
+    const error = doc.errors[0];
+    if (error !== undefined) return fail([{ path: '', reason: `not valid YAML or JSON: ${error.message.split('\n')[0]}; fix the syntax at that line` }]);
+    value = doc.toJS();
+  }
+  if (!schema.check(value)) return fail(schema.problems(value));
+  const problems: Problem[] = [];
+  const entries: CatalogEntry[] = [];
+  const index = new Map<string, CatalogEntry>();
+  const firstAt = new Map<string, number>();
+  value.tags.forEach((entry, i) => {
+    const kks = parseKks(entry.tag);
+    if (!kks.ok) return void problems.push({ path: `tags[${i}].tag`, reason: kks.reason });
+    const key = `${entry.site}\n${kks.kks.code}`;
+    const earlier = firstAt.get(key);
+    if (earlier !== undefined) {
+      return void problems.push({ path: `tags[${i}].tag`, reason: `${kks.kks.code} at site ${entry.site} is already listed at tags[${earlier}]; keep one entry` });
+    }
+    firstAt.set(key, i);
+    const normalised: CatalogEntry = { ...entry, tag: kks.kks.code, kks: kks.kks };
+    entries.push(normalised);
+    index.set(key, normalised);
+  });
+  if (problems.length > 0) return fail(problems);
+  return {
+    ok: true,
+    catalog: { version: value.version ?? null, entries, get: (site, tag) => index.get(`${site}\n${tag}`) },
+  };
+}
+
+function fail(problems: readonly Problem[]): CatalogResult {
+  return { ok: false, reason: summarise('invalid tag catalog; fix it and upload the file again', problems), problems };
+}

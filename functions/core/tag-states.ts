@@ -1,0 +1,53 @@
+// The per-tag entries of an AlarmState as the engine uses them: fresh and copied entries, and an
+// index from tag to position (with each position's rule) cached per state object.
+import type { AlarmState, TagState } from '../../schemas/alarm-state.ts';
+import type { CompiledRules, ResolvedRule } from './rules.ts';
+
+/** A tag's entry before its first reading (the watermark is set by that reading). */
+export function freshState(tag: string): TagState {
+  return { tag, ts: Number.NEGATIVE_INFINITY, lastGood: null, lastGoodTs: null, conditions: {}, stat: null };
+}
+
+/** A private copy to change; what it shares (condition entries) is never mutated. */
+export function copyState(state: TagState): TagState {
+  return {
+    tag: state.tag,
+    ts: state.ts,
+    lastGood: state.lastGood,
+    lastGoodTs: state.lastGoodTs,
+    conditions: { ...state.conditions },
+    stat: state.stat === null ? null : { ...state.stat },
+  };
+}
+
+/**
+ * Position of each tag in a state's sorted array, and each position's rule under one rule set:
+ * built once per state object and shared by a successor state with the same tags at the same
+ * positions, so a batch finds a tag's entry and rule with one map lookup.
+ */
+export interface StateIndex {
+  readonly positions: ReadonlyMap<string, number>;
+  rulesFor: CompiledRules;
+  rules: Array<ResolvedRule | null | undefined>;
+}
+const indexes = new WeakMap<AlarmState, StateIndex>();
+
+export function indexOf(state: AlarmState, rules: CompiledRules): StateIndex {
+  let index = indexes.get(state);
+  if (index === undefined) {
+    index = { positions: new Map(state.tags.map((s, i) => [s.tag, i])), rulesFor: rules, rules: [] };
+    indexes.set(state, index);
+  }
+  if (index.rulesFor !== rules) [index.rulesFor, index.rules] = [rules, []];
+  return index;
+}
+
+/** The order of AlarmState.tags. */
+export function byTag(a: TagState, b: TagState): number {
+  return a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0;
+}
+
+/** Lets a successor state with the same tags at the same positions reuse an index. */
+export function shareIndex(state: AlarmState, index: StateIndex): void {
+  indexes.set(state, index);
+}

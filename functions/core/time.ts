@@ -1,0 +1,112 @@
+// RFC 3339 times: strict parsing to epoch milliseconds, UTC days, and the UTC form stored in rows.
+import { RFC3339_PATTERN } from '../../schemas/reading-batch.ts';
+
+const RFC3339 = new RegExp(RFC3339_PATTERN);
+const DAY_MS = 86_400_000;
+
+/**
+ * Epoch ms of a strict RFC 3339 time (exactly the form RFC3339_PATTERN accepts, on a real calendar
+ * date), else NaN. Read by character codes: on device-stamped batches, where every reading has its
+ * own time, regex + Date.parse cost more than the JSON.parse of the reading (bench/). Fractions
+ * beyond milliseconds are truncated. The unit tests check it against the pattern and Date.parse.
+ */
+export function parseRfc3339(text: string): number {
+  const length = text.length;
+  if (length < 20 || length > 35) return NaN;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (
+    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || // - - T
+    text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || // : :
+    !(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59)
+  ) {
+    return NaN; // NaN from a non-digit fails every comparison above
+  }
+  let i = 19;
+  let millis = 0;
+  if (text.charCodeAt(i) === 46) {
+    // '.', then 1–9 digits; the first three are the milliseconds
+    const start = ++i;
+    while (i < length && isDigit(text.charCodeAt(i))) i++;
+    const count = i - start;
+    if (count < 1 || count > 9) return NaN;
+    millis = digits(text, start, Math.min(count, 3)) * (count >= 3 ? 1 : count === 2 ? 10 : 100);
+  }
+  let offsetMinutes = 0;
+  const zone = text.charCodeAt(i);
+  if (zone === 90) {
+    if (i + 1 !== length) return NaN; // 'Z' ends the text
+  } else if ((zone === 43 || zone === 45) && i + 6 === length && text.charCodeAt(i + 3) === 58) {
+    const offsetHour = digits(text, i + 1, 2);
+    const offsetMinute = digits(text, i + 4, 2);
+    if (!(offsetHour <= 23 && offsetMinute <= 59)) return NaN;
+    offsetMinutes = (zone === 43 ? 1 : -1) * (offsetHour * 60 + offsetMinute);
+  } else {
+    return NaN;
+  }
+  const days = daysFromCivil(year, month, day);
+  return days * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+}
+
+/** Value of `count` decimal digits at `start`, or NaN if any is not a digit. */
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const code = text.charCodeAt(i);
+    if (!isDigit(code)) return NaN;
+    value = value * 10 + (code - 48);
+  }
+  return value;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-compatible low-level date algorithms"). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** Why a text is not a usable RFC 3339 time: its form, or a date the calendar does not have. */
+export function rfc3339Problem(text: string): 'form' | 'calendar' | null {
+  if (!RFC3339.test(text)) return 'form';
+  return Number.isNaN(parseRfc3339(text)) ? 'calendar' : null;
+}
+
+/** `YYYY-MM-DD` of the UTC day holding `ms`. */
+export function utcDay(ms: number): string {
+  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** ISO 8601 UTC with milliseconds, e.g. `2024-05-01T12:00:00.000Z`. */
+export function isoMs(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * The same instant in UTC (`Z`), keeping the sent fraction up to microseconds (BigQuery TIMESTAMP
+ * precision; finer digits are cut). Offsets are whole minutes, so the fraction never changes.
+ */
+export function toUtcTimestamp(text: string, ms: number): string {
+  const dot = text.indexOf('.', 19);
+  const zone = text.endsWith('Z') ? text.length - 1 : text.length - 6;
+  const fraction = dot === -1 ? '' : text.slice(dot, Math.min(zone, dot + 7));
+  if (text.endsWith('Z') && (dot === -1 || zone - dot <= 7)) return text;
+  const seconds = new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
+  return `${seconds}${fraction}Z`;
+}
