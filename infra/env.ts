@@ -12,7 +12,7 @@ export const FUNCTION_ENV: Readonly<Record<FunctionName, readonly EnvKey[]>> = {
   land: ['environment', 'rawBucket', 'configBucket'],
   detect: ['environment', 'rawBucket', 'configBucket', 'alertsTopic'],
   notify: ['environment', 'rawBucket', 'configBucket', 'webhookUrl', 'webhookFormat', 'alertEmails'],
-  daily: ['environment', 'rawBucket', 'configBucket', 'dataset', 'coldlineAgeDays', 'retentionDays'],
+  daily: ['environment', 'rawBucket', 'configBucket', 'dataset', 'coldlineAgeDays', 'retentionDays', 'bigqueryLocation'],
 };
 
 /** Variables injected from Secret Manager rather than set as plain values. */

@@ -23,6 +23,8 @@ export const ENV = {
   notifyThrottleSeconds: 'PLANTLAKE_NOTIFY_THROTTLE_SECONDS',
   /** Environment name (dev, prod, local), carried in logs and notifications. */
   environment: 'PLANTLAKE_ENVIRONMENT',
+  /** BigQuery location of the dataset, where the daily job runs its jobs (e.g. EU). */
+  bigqueryLocation: 'PLANTLAKE_BQ_LOCATION',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -80,6 +80,7 @@ export class Functions extends pulumi.ComponentResource {
       webhookFormat: args.chatWebhookFormat,
       alertEmails: args.alarmEmails.length > 0 ? args.alarmEmails.join(',') : undefined,
       notifyThrottleSeconds: undefined,
+      bigqueryLocation: args.dataset.location.apply((l) => l ?? ''),
     };
     const secretValues: Partial<Record<EnvKey, { secret: pulumi.Input<string>; version: pulumi.Input<string> }>> = {
       // Pinned to the version this stack wrote, so a new webhook URL rolls out with a redeploy.

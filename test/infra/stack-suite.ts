@@ -102,6 +102,7 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
         ...base,
         PLANTLAKE_DATASET: DATASET,
         PLANTLAKE_COLDLINE_AGE_DAYS: run.config['plantlake:coldlineAgeDays'],
+        PLANTLAKE_BQ_LOCATION: run.config['plantlake:bigQueryLocation'],
         ...(retention === undefined ? {} : { PLANTLAKE_RETENTION_DAYS: retention }),
       });
       for (const fn of ['land', 'detect', 'daily']) expect(env(fn).secretEnvironmentVariables ?? []).toEqual([]);
