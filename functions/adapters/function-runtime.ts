@@ -1,0 +1,64 @@
+// What every deployed function builds once per instance from its environment: typed settings
+// (functions/core/function-env.ts), the official clients (clients.ts, the one place they are
+// built) and a Cloud Logging logger labelled with the function and environment.
+import type { FunctionName } from '../core/resources.ts';
+import { ENV, readSettings, type FunctionSettings } from '../core/function-env.ts';
+import { createClients, targetFromEnv, type Clients } from './clients.ts';
+import { createLogger, type Logger, type LogSink } from './log.ts';
+
+export interface FunctionRuntime {
+  readonly settings: FunctionSettings;
+  readonly clients: Clients;
+  readonly log: Logger;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The buckets each function touches; readSettings requires both, a function gets only its own. */
+const BUCKETS: Readonly<Record<FunctionName, readonly ('rawBucket' | 'configBucket')[]>> = {
+  land: ['rawBucket'],
+  detect: ['rawBucket', 'configBucket'],
+  notify: ['configBucket'],
+  daily: ['rawBucket', 'configBucket'],
+};
+
+const UNUSED = '(not used by this function)';
+
+/**
+ * Settings of one function. readSettings insists on both bucket variables, but the deployment
+ * gives land only the raw bucket and notify only the config bucket (least privilege): the one a
+ * function does not use is filled with a marker so the remaining settings are still validated by
+ * readSettings, and the marker never reaches a client. Throws, naming the variable, on a bad value.
+ */
+export function settingsFor(fn: FunctionName, env: Env): FunctionSettings {
+  const filled: Record<string, string | undefined> = { ...env };
+  for (const key of ['rawBucket', 'configBucket'] as const) {
+    if (!BUCKETS[fn].includes(key) && !filled[ENV[key]]?.trim()) filled[ENV[key]] = UNUSED;
+  }
+  return readSettings(filled);
+}
+
+/** Builds the runtime of a deployed function; a missing variable stops the instance at start. */
+export function functionRuntime(fn: FunctionName, env: Env = process.env, sink?: LogSink): FunctionRuntime {
+  const settings = settingsFor(fn, env);
+  return {
+    settings,
+    clients: createClients(targetFromEnv(env as Record<string, string | undefined>)),
+    log: createLogger({ function: fn, environment: settings.environment }, sink),
+  };
+}
+
+/**
+ * Not (yet) in function-env.ts: seconds a checked generation of a config object (rules for
+ * detect, tag catalog for notify) is trusted before its metadata is asked again. Default 10 s.
+ */
+export const CONFIG_CHECK_SECONDS_ENV = 'PLANTLAKE_CONFIG_CHECK_SECONDS';
+
+/** A number of seconds from an optional variable, with the variable named in the error. */
+export function secondsSetting(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of seconds ≥ 0; got "${raw}".`);
+  return n;
+}

@@ -1,0 +1,107 @@
+// The real-time half of plantlake on the emulators: land, detect and notify served in this
+// process from source (serve.ts), each fed by a delivery from its subscription (local/delivery),
+// configured through the same settings reader as the deployed functions. For `npm start` and the
+// tests; each call serves one pipeline (pipelineNames), so tests can run several side by side.
+import type { Clients } from '../../functions/adapters/clients.ts';
+import { ENV, type WebhookFormat } from '../../functions/core/function-env.ts';
+import { settingsFor } from '../../functions/adapters/function-runtime.ts';
+import { createLogger, type LogSink } from '../../functions/adapters/log.ts';
+import type { RetryPolicy } from '../../functions/adapters/webhook-client.ts';
+import { createDetect } from '../../functions/detect/detect.ts';
+import { createLand } from '../../functions/land/land.ts';
+import { createNotify } from '../../functions/notify/notify.ts';
+import type { PipelineNames } from '../provision.ts';
+import { startDelivery, type Delivery, type DeliveryOptions } from '../delivery/push-delivery.ts';
+import { serveHandler, type ServedFunction } from './serve.ts';
+
+export type RealtimeFunction = 'land' | 'detect' | 'notify';
+
+export interface LocalFunctionsOptions {
+  readonly clients: Clients;
+  readonly names: PipelineNames;
+  /** Which functions to serve and feed; default all three. */
+  readonly functions?: readonly RealtimeFunction[];
+  readonly environment?: string;
+  readonly webhookUrl?: string;
+  readonly webhookFormat?: WebhookFormat;
+  readonly notifyThrottleSeconds?: number;
+  readonly alertEmails?: readonly string[];
+  /** Seconds a checked rules / catalog generation is trusted; default 10 (0: check every event). */
+  readonly configCheckSeconds?: number;
+  readonly webhookRetry?: RetryPolicy;
+  /** Where the functions' structured log lines go; default stdout. */
+  readonly logSink?: LogSink;
+  readonly delivery?: Pick<DeliveryOptions, 'backoff' | 'concurrency' | 'log' | 'timeoutMs'>;
+}
+
+export interface LocalFunctions {
+  readonly urls: Readonly<Partial<Record<RealtimeFunction, string>>>;
+  readonly deliveries: Readonly<Partial<Record<RealtimeFunction, Delivery>>>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalFunctions(options: LocalFunctionsOptions): Promise<LocalFunctions> {
+  const { clients, names } = options;
+  const env = {
+    [ENV.rawBucket]: names.buckets.raw,
+    [ENV.configBucket]: names.buckets.config,
+    [ENV.alertsTopic]: names.topics.alerts,
+    [ENV.dataset]: names.dataset,
+    [ENV.environment]: options.environment ?? 'local',
+    [ENV.webhookUrl]: options.webhookUrl,
+    [ENV.webhookFormat]: options.webhookFormat,
+    [ENV.notifyThrottleSeconds]: options.notifyThrottleSeconds === undefined ? undefined : String(options.notifyThrottleSeconds),
+    [ENV.alertEmails]: options.alertEmails?.join(','),
+  };
+  const checkMs = (options.configCheckSeconds ?? 10) * 1000;
+  const logger = (fn: RealtimeFunction) => createLogger({ function: fn, environment: env[ENV.environment]! }, options.logSink);
+  const handlers: Record<RealtimeFunction, () => (event: unknown) => Promise<void>> = {
+    land: () => createLand({ storage: clients.storage, rawBucket: settingsFor('land', env).rawBucket, log: logger('land') }),
+    detect: () => {
+      const s = settingsFor('detect', env);
+      return createDetect({
+        storage: clients.storage,
+        pubsub: clients.pubsub,
+        rawBucket: s.rawBucket,
+        configBucket: s.configBucket,
+        alertsTopic: s.alertsTopic,
+        log: logger('detect'),
+        rulesCheckEveryMs: checkMs,
+      });
+    },
+    notify: () =>
+      createNotify({
+        storage: clients.storage,
+        settings: settingsFor('notify', env),
+        log: logger('notify'),
+        catalogCheckEveryMs: checkMs,
+        ...(options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
+      }),
+  };
+  const feeds: Record<RealtimeFunction, { subscription: string; topic: string }> = {
+    land: { subscription: names.subscriptions.land, topic: names.topics.readings },
+    detect: { subscription: names.subscriptions.detect, topic: names.topics.readings },
+    notify: { subscription: names.subscriptions.notify, topic: names.topics.alerts },
+  };
+
+  const servers: ServedFunction[] = [];
+  const urls: Partial<Record<RealtimeFunction, string>> = {};
+  const deliveries: Partial<Record<RealtimeFunction, Delivery>> = {};
+  try {
+    for (const fn of options.functions ?? (['land', 'detect', 'notify'] as const)) {
+      const served = await serveHandler(fn, handlers[fn]());
+      servers.push(served);
+      urls[fn] = served.url;
+      deliveries[fn] = await startDelivery({ clients, url: served.url, ...feeds[fn], ...options.delivery });
+    }
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+
+  async function stopAll(): Promise<void> {
+    await Promise.allSettled(Object.values(deliveries).map((d) => d.stop()));
+    await Promise.allSettled(servers.map((s) => s.close()));
+  }
+  return { urls, deliveries, stop: stopAll };
+}

@@ -1,0 +1,104 @@
+// Shared by the function tests: a pipeline of their own on the shared emulator stack, readable
+// batches, log capture, and polling for eventually-visible results (objects, webhook calls).
+import type { Bucket } from '@google-cloud/storage';
+import type { Clients } from '../../../functions/adapters/clients.ts';
+import { readGzipNdjson } from '../../../functions/adapters/raw-objects.ts';
+import { pipelineNames, provision, type PipelineNames } from '../../../local/provision.ts';
+import { clients as sharedClients, uniqueName } from '../../harness/emulators.ts';
+import messagePublishedExample from '../../fixtures/cloudevents/structured/pubsub/MessagePublishedData.json' with { type: 'json' };
+
+export interface TestPipeline {
+  readonly clients: Clients;
+  readonly names: PipelineNames;
+  readonly raw: Bucket;
+  readonly config: Bucket;
+}
+
+/**
+ * Provisions a pipeline with its own topics, subscriptions and buckets. `retryBackoffMs` replaces
+ * the production retry policy (10 s to 600 s) of the function subscriptions, so a test sees
+ * redeliveries within a second; the delivery bridge reads that policy.
+ */
+export async function testPipeline(prefix: string, options: { clients?: Clients; retryBackoffMs?: [number, number] } = {}): Promise<TestPipeline> {
+  const c = options.clients ?? sharedClients();
+  const names = pipelineNames({ suffix: uniqueName(prefix) });
+  await provision(c, names);
+  const [min, max] = options.retryBackoffMs ?? [200, 1000];
+  const duration = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
+  await Promise.all(
+    Object.values(names.subscriptions).map((s) =>
+      c.pubsub.subscription(s).setMetadata({ retryPolicy: { minimumBackoff: duration(min), maximumBackoff: duration(max) } }),
+    ),
+  );
+  return { clients: c, names, raw: c.storage.bucket(names.buckets.raw), config: c.storage.bucket(names.buckets.config) };
+}
+
+/** Collects the functions' structured log lines instead of printing them. */
+export function logCapture() {
+  const lines: Record<string, unknown>[] = [];
+  return {
+    sink: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+    lines,
+    where: (field: string, value: unknown) => lines.filter((l) => l[field] === value),
+  };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function objectNames(bucket: Bucket, prefix: string): Promise<string[]> {
+  const [files] = await bucket.getFiles({ prefix });
+  return files.map((f) => f.name).sort();
+}
+
+/** Waits until exactly `count` objects exist under `prefix` (and stay so for a moment). */
+export async function waitForObjects(bucket: Bucket, prefix: string, count: number, timeoutMs = 20_000): Promise<string[]> {
+  return waitFor(`${count} object(s) under ${prefix}`, async () => {
+    const names = await objectNames(bucket, prefix);
+    return names.length >= count ? names : undefined;
+  }, timeoutMs);
+}
+
+export { readGzipNdjson };
+
+export interface Reading {
+  tag: string;
+  ts: string;
+  value: number | null;
+  quality: 'good' | 'uncertain' | 'bad';
+  unit?: string;
+}
+
+export function batch(batchId: string, site: string, readings: Reading[]) {
+  return { batchId, site, source: 'test-gateway', sentAt: readings.at(-1)?.ts ?? new Date().toISOString(), readings };
+}
+
+export const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+/** A time `minutesAgo` before now, as RFC 3339 (recent enough never to be a clock fault). */
+export function ago(minutes: number, base = Date.now()): string {
+  return new Date(base - minutes * 60_000).toISOString();
+}
+
+/**
+ * A `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent carrying `data`, shaped exactly
+ * like the google-cloudevents example (test/fixtures/cloudevents), as Eventarc delivers it.
+ */
+export function messagePublished(data: Buffer, options: { messageId: string; attributes?: Record<string, string>; topic?: string }) {
+  const event = structuredClone(messagePublishedExample) as typeof messagePublishedExample;
+  event.id = options.messageId;
+  event.time = new Date().toISOString();
+  if (options.topic) event.source = `//pubsub.googleapis.com/projects/test-project/topics/${options.topic}`;
+  event.data.message.data = data.toString('base64');
+  event.data.message.messageId = options.messageId;
+  event.data.message.publishTime = event.time;
+  event.data.message.attributes = (options.attributes ?? {}) as typeof event.data.message.attributes;
+  return event;
+}
