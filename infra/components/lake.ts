@@ -21,6 +21,10 @@ export interface LakeArgs {
 /** Raw prefixes the retention rule may delete; alarm state (state/) is never aged out. */
 export const RETENTION_PREFIXES = [OBJECTS.readingsPrefix, OBJECTS.quarantinePrefix, OBJECTS.alarmEventsPrefix];
 
+/** detect's outbox of alarm events not yet delivered (functions/detect/outbox.ts). */
+export const OUTBOX_PREFIX = 'state/alarms/outbox/';
+const OUTBOX_MAX_AGE_DAYS = 7;
+
 /** Coldline bills at least 90 days per object. https://cloud.google.com/storage/docs/storage-classes#coldline */
 const COLDLINE_MIN_DAYS = 90;
 
@@ -63,15 +67,14 @@ export class Lake extends pulumi.ComponentResource {
         ...safety,
         name: names.raw,
         versioning: { enabled: false },
-        lifecycleRules:
-          args.retentionDays === undefined
+        lifecycleRules: [
+          // detect's outbox objects outlive their run only when a state commit lost a race (then
+          // nothing points to them) or a crash was recovered: a week is ample.
+          { action: { type: 'Delete' }, condition: { age: OUTBOX_MAX_AGE_DAYS, matchesPrefixes: [OUTBOX_PREFIX] } },
+          ...(args.retentionDays === undefined
             ? []
-            : [
-                {
-                  action: { type: 'Delete' },
-                  condition: { age: args.retentionDays, matchesPrefixes: RETENTION_PREFIXES },
-                },
-              ],
+            : [{ action: { type: 'Delete' }, condition: { age: args.retentionDays, matchesPrefixes: RETENTION_PREFIXES } }]),
+        ],
       },
       { parent: this, protect: args.protect },
     );

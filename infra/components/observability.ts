@@ -68,8 +68,10 @@ export class Observability extends pulumi.ComponentResource {
       'function-errors',
       {
         name: 'plantlake-function-errors',
-        description: 'Log entries of severity ERROR or worse from the plantlake functions',
-        filter: `${runLogs} AND ${functionServices} AND severity>=ERROR`,
+        description: 'Log entries of severity ERROR or worse from the plantlake functions, alarm notifications excepted',
+        // notify logs high and critical alarms at ERROR/CRITICAL for the e-mail policy: those are
+        // the plant's alarms, not the functions' faults.
+        filter: `${runLogs} AND ${functionServices} AND severity>=ERROR AND jsonPayload.event!="alarm.notification"`,
         metricDescriptor: {
           metricKind: 'DELTA',
           valueType: 'INT64',

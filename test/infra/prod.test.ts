@@ -25,8 +25,8 @@ describe('prod: protected', () => {
     expect(protectedNames).toEqual(STATEFUL.map(([t, n]) => `${t} ${n}`).sort());
   });
 
-  test('raw data is kept: no retention rule', () => {
-    expect(run().one(T.bucket, 'raw').inputs.lifecycleRules).toEqual([]);
+  test('raw data is kept: no retention rule, only the outbox clean-up', () => {
+    expect(run().one(T.bucket, 'raw').inputs.lifecycleRules.map((r: { condition: { matchesPrefixes: string[] } }) => r.condition.matchesPrefixes)).toEqual([['state/alarms/outbox/']]);
   });
 
   test('per-function override: land scales further than the default', () => {

@@ -220,14 +220,13 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
       const raw = run.one(T.bucket, 'raw').inputs;
       expect(raw.lifecycleRules.filter((r: { action: { type: string } }) => r.action.type === 'SetStorageClass')).toEqual([]);
       const retention = run.config['plantlake:retentionDays'];
-      if (retention === undefined) expect(raw.lifecycleRules).toEqual([]);
-      else
-        expect(raw.lifecycleRules).toEqual([
-          {
-            action: { type: 'Delete' },
-            condition: { age: Number(retention), matchesPrefixes: ['readings/', 'quarantine/', 'alarm-events/'] },
-          },
-        ]);
+      const outbox = { action: { type: 'Delete' }, condition: { age: 7, matchesPrefixes: ['state/alarms/outbox/'] } };
+      expect(raw.lifecycleRules).toEqual([
+        outbox,
+        ...(retention === undefined
+          ? []
+          : [{ action: { type: 'Delete' }, condition: { age: Number(retention), matchesPrefixes: ['readings/', 'quarantine/', 'alarm-events/'] } }]),
+      ]);
       expect(run.one(T.bucket, 'config').inputs.versioning).toEqual({ enabled: true });
     });
 
