@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { builtinModules } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { CLIENT_PACKAGES } from '../functions/adapters/clients.ts';
 import { FUNCTIONS } from '../functions/core/resources.ts';
 import { assertNodeVersion } from '../local/node-version.ts';
 
@@ -65,7 +66,8 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
       banner: { js: `// plantlake function "${name}", bundled by scripts/build-functions.ts from functions/${name}/index.ts. Do not edit.` },
     });
     const output = result.metafile.outputs[relative(process.cwd(), outfile)] ?? Object.values(result.metafile.outputs).find((o) => o.entryPoint);
-    const packages = new Set<string>([FRAMEWORK]);
+    // The client libraries are loaded lazily (clients.ts), so esbuild does not see them imported.
+    const packages = new Set<string>([FRAMEWORK, ...CLIENT_PACKAGES]);
     for (const imported of output?.imports ?? []) {
       if (!imported.external || imported.path.startsWith('node:') || builtinModules.includes(imported.path)) continue;
       packages.add(packageName(imported.path));
