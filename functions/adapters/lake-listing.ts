@@ -1,0 +1,58 @@
+// Listing the raw zone for the daily job: which days exist (one delimiter listing per kind, so a
+// lake of years costs a few pages, not a walk over every object), then the objects of one day.
+import type { Bucket, File } from '@google-cloud/storage';
+import { KIND_PREFIX, parseObjectName, type LakeObject, type ObjectKind } from '../daily/lake-objects.ts';
+import { isDay } from '../daily/days.ts';
+
+const PAGE = 1000;
+
+/** Every `dt=YYYY-MM-DD` day that has objects of either kind, ascending. */
+export async function listDays(bucket: Bucket, kinds: readonly ObjectKind[] = ['readings', 'alarm-events']): Promise<string[]> {
+  const days = new Set<string>();
+  for (const kind of kinds) {
+    const prefix = `${KIND_PREFIX[kind]}dt=`;
+    let pageToken: string | undefined;
+    do {
+      const [, next, response] = await bucket.getFiles({ prefix, delimiter: '/', autoPaginate: false, maxResults: PAGE, ...(pageToken ? { pageToken } : {}) });
+      for (const p of (response as { prefixes?: string[] } | undefined)?.prefixes ?? []) {
+        const day = p.slice(prefix.length, -1);
+        if (isDay(day)) days.add(day);
+      }
+      pageToken = (next as { pageToken?: string } | null)?.pageToken;
+    } while (pageToken);
+  }
+  return [...days].sort();
+}
+
+export interface DayObjects {
+  readonly objects: LakeObject[];
+  /** Names under the day's folders that are not raw data objects (left alone, reported). */
+  readonly ignored: string[];
+}
+
+/** The raw data objects of one day, both kinds. */
+export async function listDayObjects(bucket: Bucket, day: string, kinds: readonly ObjectKind[] = ['readings', 'alarm-events']): Promise<DayObjects> {
+  const objects: LakeObject[] = [];
+  const ignored: string[] = [];
+  for (const kind of kinds) {
+    const [files] = await bucket.getFiles({ prefix: `${KIND_PREFIX[kind]}dt=${day}/` });
+    for (const file of files) {
+      if (parseObjectName(file.name) === null) ignored.push(file.name);
+      else objects.push(toLakeObject(file));
+    }
+  }
+  return { objects, ignored };
+}
+
+export function toLakeObject(file: File): LakeObject {
+  const m = file.metadata;
+  const custom = (m.metadata ?? {}) as Record<string, unknown>;
+  return {
+    name: file.name,
+    size: Number(m.size ?? 0),
+    md5Hash: m.md5Hash,
+    crc32c: m.crc32c,
+    storageClass: m.storageClass,
+    metadata: Object.fromEntries(Object.entries(custom).map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v)])),
+  };
+}

@@ -1,0 +1,61 @@
+// What the daily job is configured with: the function's environment (function-env.ts names), and
+// for the CLI the same names overridden by flags. Pure.
+import { ENV, readSettings } from '../core/function-env.ts';
+
+/** BigQuery location for jobs; infra/env.ts sets it on the daily function. */
+export const BQ_LOCATION_ENV = ENV.bigqueryLocation;
+
+/** Compacted objects are packed up to this many stored bytes of their sources (≈ 64 MiB gzip each). */
+export const DEFAULT_MAX_COMPACTED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A scheduled run stops starting new days after this long, leaving time to finish the day in
+ * hand and answer: the function's timeout is at most 1800 s (the Cloud Scheduler attempt
+ * deadline limit, enforced by infra/config.ts). The next run continues where this one stopped.
+ */
+export const DEFAULT_TIME_BUDGET_SECONDS = 1500;
+
+export interface DailySettings {
+  readonly rawBucket: string;
+  readonly configBucket: string;
+  readonly dataset: string;
+  readonly coldlineAgeDays: number;
+  readonly retentionDays: number | undefined;
+  readonly location: string | undefined;
+  readonly maxCompactedBytes: number;
+  /** How many objects are read, listed or moved at once. */
+  readonly concurrency: number;
+}
+
+export interface SettingOverrides {
+  readonly rawBucket?: string | undefined;
+  readonly configBucket?: string | undefined;
+  readonly dataset?: string | undefined;
+  readonly coldlineAgeDays?: number | undefined;
+  readonly retentionDays?: number | undefined;
+  readonly location?: string | undefined;
+  readonly maxCompactedBytes?: number | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Settings from the environment, flags first; throws naming the variable that is missing or wrong. */
+export function dailySettings(env: Env, overrides: SettingOverrides = {}): DailySettings {
+  const merged: Record<string, string | undefined> = { ...env };
+  if (overrides.rawBucket) merged[ENV.rawBucket] = overrides.rawBucket;
+  if (overrides.configBucket) merged[ENV.configBucket] = overrides.configBucket;
+  if (overrides.dataset) merged[ENV.dataset] = overrides.dataset;
+  if (overrides.coldlineAgeDays !== undefined) merged[ENV.coldlineAgeDays] = String(overrides.coldlineAgeDays);
+  if (overrides.retentionDays !== undefined) merged[ENV.retentionDays] = String(overrides.retentionDays);
+  const s = readSettings(merged);
+  return {
+    rawBucket: s.rawBucket,
+    configBucket: s.configBucket,
+    dataset: s.dataset,
+    coldlineAgeDays: s.coldlineAgeDays,
+    retentionDays: s.retentionDays,
+    location: overrides.location ?? (env[BQ_LOCATION_ENV]?.trim() || undefined),
+    maxCompactedBytes: overrides.maxCompactedBytes ?? DEFAULT_MAX_COMPACTED_BYTES,
+    concurrency: 8,
+  };
+}
