@@ -1,15 +1,25 @@
 // Scripted incidents of the simulated day, each with the alarms it must raise (and nothing else
 // in the day may raise one): the end-to-end test and the demo check exactly these.
-export type Incident =
-  | { kind: 'shape'; name: string; tag: string; from: number; to: number; value: (second: number, normal: number) => number }
-  | { kind: 'bad-quality'; name: string; tag: string; from: number; to: number }
-  | { kind: 'gap'; name: string; tag: string; from: number; to: number };
-
 export interface ExpectedAlarm {
   site: string;
   tag: string;
   condition: string;
 }
+
+interface IncidentBase {
+  name: string;
+  tag: string;
+  /** Seconds of the day, [from, to). */
+  from: number;
+  to: number;
+  /** The alarms it raises: each goes active once and clears once. */
+  expects: readonly ExpectedAlarm[];
+}
+
+export type Incident =
+  | (IncidentBase & { kind: 'shape'; value: (second: number, normal: number) => number })
+  | (IncidentBase & { kind: 'bad-quality' })
+  | (IncidentBase & { kind: 'gap' });
 
 const h = (hours: number, minutes = 0) => hours * 3600 + minutes * 60;
 
@@ -24,6 +34,10 @@ export const INCIDENTS: readonly Incident[] = [
     from: h(9),
     to: h(10, 30),
     value: (s, normal) => (s < h(9, 45) ? lerp(s, h(9), h(9, 45), normal, 97) : s < h(9, 55) ? 97 : lerp(s, h(9, 55), h(10, 30), 97, normal)),
+    expects: [
+      { site: 'REF-01', tag: '10EGB10CL001', condition: 'H' },
+      { site: 'REF-01', tag: '10EGB10CL001', condition: 'HH' },
+    ],
   },
   {
     kind: 'shape',
@@ -32,6 +46,10 @@ export const INCIDENTS: readonly Incident[] = [
     from: h(14),
     to: h(14, 3),
     value: () => 17.5,
+    expects: [
+      { site: 'REF-01', tag: '10EGC10CP001', condition: 'H' },
+      { site: 'REF-01', tag: '10EGC10CP001', condition: 'HH' },
+    ],
   },
   {
     kind: 'bad-quality',
@@ -39,16 +57,25 @@ export const INCIDENTS: readonly Incident[] = [
     tag: '10HHA10CT001',
     from: h(18),
     to: h(18, 20),
+    expects: [{ site: 'REF-01', tag: '10HHA10CT001', condition: 'BAD_QUALITY' }],
   },
-  { kind: 'gap', name: 'feeder 1 power: no data for 15 minutes', tag: '30BBA10CE001', from: h(21), to: h(21, 15) },
+  {
+    kind: 'gap',
+    name: 'feeder 1 power: no data for 15 minutes',
+    tag: '30BBA10CE001',
+    from: h(21),
+    to: h(21, 15),
+    expects: [{ site: 'FDR-01', tag: '30BBA10CE001', condition: 'STALE' }],
+  },
 ];
 
-/** Every alarm the simulated day must raise (each goes active once and clears once). */
-export const EXPECTED_ALARMS: readonly ExpectedAlarm[] = [
-  { site: 'REF-01', tag: '10EGB10CL001', condition: 'H' },
-  { site: 'REF-01', tag: '10EGB10CL001', condition: 'HH' },
-  { site: 'REF-01', tag: '10EGC10CP001', condition: 'H' },
-  { site: 'REF-01', tag: '10EGC10CP001', condition: 'HH' },
-  { site: 'REF-01', tag: '10HHA10CT001', condition: 'BAD_QUALITY' },
-  { site: 'FDR-01', tag: '30BBA10CE001', condition: 'STALE' },
-];
+/**
+ * The alarms a simulated stretch of the day must raise: those of the incidents it holds whole
+ * (with an hour to spare, so off-delays and clears fall inside it too).
+ */
+export function expectedAlarms(hours: readonly [number, number] = [0, 24]): ExpectedAlarm[] {
+  return INCIDENTS.filter((i) => i.from >= hours[0] * 3600 && i.to + 3600 <= hours[1] * 3600).flatMap((i) => i.expects);
+}
+
+/** Every alarm the whole simulated day must raise. */
+export const EXPECTED_ALARMS: readonly ExpectedAlarm[] = INCIDENTS.flatMap((i) => i.expects);

@@ -1,0 +1,170 @@
+// The operator commands beside the daily ones: publish, rules validate|push, tags import, query,
+// status. Each takes its target from the environment (Google Cloud, or the emulators when their
+// variables are set) and its bucket, dataset and topic names from flags or the functions' own
+// environment variables, so the same command works locally and against a project.
+import { readFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createClients, EMULATOR_ENV, targetFromEnv, type Clients } from '../functions/adapters/clients.ts';
+import { ENV } from '../functions/core/function-env.ts';
+import { DATASET, DEAD_LETTER_SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
+import { Gateway } from '../local/plant/gateway.ts';
+import { checkCatalog, checkRules, uploadConfigObject, type Checked } from './config-objects.ts';
+import { RunFailed, UsageError } from './daily-commands.ts';
+import { formatRows, runQuery, sqlFor } from './query.ts';
+import { batchesFromReadings, formatOf, readingsFromText } from './readings-file.ts';
+import { readStatus } from './status.ts';
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 1.`);
+  return n;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function clients(): Clients {
+  try {
+    return createClients(targetFromEnv());
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function projectIdOf(c: Clients): Promise<string> {
+  const id = c.target.projectId ?? (await c.bigquery.getProjectId());
+  if (!id) throw new UsageError(`no Google Cloud project: set ${EMULATOR_ENV.projectId} or GOOGLE_CLOUD_PROJECT`);
+  return id;
+}
+
+function need(value: string | undefined, flag: string, env: string): string {
+  if (!value) throw new UsageError(`${flag} is required (or set ${env})`);
+  return value;
+}
+
+function report(checked: Checked, file: string): void {
+  if (!checked.ok) {
+    process.stderr.write(`${file} is not valid:\n${checked.reason}\n`);
+    throw new RunFailed(checked.reason);
+  }
+  process.stdout.write(`${file}: ${checked.summary}\n`);
+}
+
+export function registerOpsCommands(program: Command): void {
+  program
+    .command('publish')
+    .description('publish readings from an NDJSON or CSV file (site,tag,ts,value,quality[,unit]) to the readings topic, in batches')
+    .argument('<file>', 'readings file (.ndjson or .csv)')
+    .addOption(new Option('--format <format>', 'file format').choices(['ndjson', 'csv']))
+    .option('--topic <name>', 'readings topic', TOPICS.readings)
+    .option('--batch-size <n>', 'readings per batch (one batch per site holds at most this many)', positive, 1000)
+    .option('--source <name>', 'source named in each batch', 'plantlake-cli')
+    .action(async (file: string, opts: { format?: string; topic: string; batchSize: number; source: string }) => {
+      const text = readText(file);
+      let batches;
+      try {
+        const readings = readingsFromText(text, formatOf(file, opts.format));
+        batches = batchesFromReadings(readings, { text, batchSize: opts.batchSize, source: opts.source, sentAt: new Date() });
+      } catch (err) {
+        throw new UsageError(`${file}: ${(err as Error).message}`);
+      }
+      const topic = clients().pubsub.topic(opts.topic);
+      const gateway = new Gateway((data, attributes) => topic.publishMessage({ data, attributes }));
+      const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'publishing |{bar}| {value}/{total} batches', noTTYOutput: false }, cliProgress.Presets.shades_classic);
+      bar.start(batches.length, 0);
+      for (const b of batches) void gateway.send(b).then(() => bar.update(gateway.stats.published));
+      await gateway.flush();
+      bar.update(gateway.stats.published);
+      bar.stop();
+      const readings = batches.reduce((n, b) => n + b.readings.length, 0);
+      process.stdout.write(
+        `published ${readings} readings in ${batches.length} batches to ${opts.topic}` +
+          (gateway.stats.failedAttempts > 0 ? ` (${gateway.stats.failedAttempts} failed attempts retried)` : '') +
+          '; publishing the same file again lands nothing twice (batch ids derive from its content)\n',
+      );
+    });
+
+  const bucketOption = () => new Option('--config-bucket <name>', 'config bucket').env(ENV.configBucket);
+  const rules = program.command('rules').description('alarm rules: check a rules file, or roll it out');
+  rules
+    .command('validate')
+    .description('check a rules file (YAML or JSON) as detect would, and say what is wrong')
+    .argument('<file>')
+    .action((file: string) => report(checkRules(readText(file)), file));
+  rules
+    .command('push')
+    .description('check a rules file, then upload it to the config bucket; detect applies it within seconds, no redeploy')
+    .argument('<file>')
+    .addOption(bucketOption())
+    .action(async (file: string, opts: { configBucket?: string }) => {
+      const text = readText(file);
+      report(checkRules(text), file);
+      const bucket = need(opts.configBucket, '--config-bucket', ENV.configBucket);
+      const generation = await uploadConfigObject(clients().storage, bucket, 'rules', text);
+      process.stdout.write(`uploaded to gs://${bucket} (generation ${generation})\n`);
+    });
+  program
+    .command('tags')
+    .description('the KKS tag catalog')
+    .command('import')
+    .description('check a tag catalog (YAML or JSON), then upload it to the config bucket; the next daily run refreshes BigQuery `tags`')
+    .argument('<file>')
+    .addOption(bucketOption())
+    .action(async (file: string, opts: { configBucket?: string }) => {
+      const text = readText(file);
+      report(checkCatalog(text), file);
+      const bucket = need(opts.configBucket, '--config-bucket', ENV.configBucket);
+      const generation = await uploadConfigObject(clients().storage, bucket, 'catalog', text);
+      process.stdout.write(`uploaded to gs://${bucket} (generation ${generation})\n`);
+    });
+
+  program
+    .command('query')
+    .description('run SQL (use ${project} and ${dataset}), or read a view of sql/views by name; print a table or CSV')
+    .argument('<sql-or-view>', 'SQL text, or a view name such as alarm_kpis_daily')
+    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET))
+    .addOption(new Option('--location <location>', 'BigQuery location').env(ENV.bigqueryLocation))
+    .option('--limit <n>', 'rows to read from a view', positive, 100)
+    .addOption(new Option('--format <format>', 'output').choices(['table', 'csv']).default('table'))
+    .action(async (input: string, opts: { dataset: string; location?: string; limit: number; format: 'table' | 'csv' }) => {
+      const c = clients();
+      const sql = sqlFor(input, await projectIdOf(c), opts.dataset, opts.limit);
+      const rows = await runQuery(c.bigquery, sql, opts.location);
+      process.stdout.write(`${formatRows(rows, opts.format)}\n`);
+    });
+
+  program
+    .command('status')
+    .description('dead-letter backlogs, quarantined inputs, the raw zone and the last loads')
+    .addOption(new Option('--raw-bucket <name>', 'raw zone bucket').env(ENV.rawBucket))
+    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET))
+    .option('--dead-letter <subscriptions...>', 'dead-letter subscriptions to peek', Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((s) => s.name))
+    .option('--json', 'print JSON')
+    .action(async (opts: { rawBucket?: string; dataset: string; deadLetter: string[]; json?: boolean }) => {
+      const c = clients();
+      const status = await readStatus(c, {
+        projectId: await projectIdOf(c),
+        deadLetterSubscriptions: opts.deadLetter,
+        rawBucket: need(opts.rawBucket, '--raw-bucket', ENV.rawBucket),
+        dataset: opts.dataset,
+      });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        ...status.deadLetters.map((d) => `dead letters  ${d.subscription}: ${d.waiting}${d.capped ? '+' : ''} waiting`),
+        `quarantine    ${status.quarantined} object(s)${status.quarantinedLatest ? `, newest ${status.quarantinedLatest}` : ''}`,
+        `raw zone      ${status.rawDays.length} day(s)${status.rawDays.length ? `, ${status.rawDays[0]} … ${status.rawDays.at(-1)}` : ''}`,
+        'last loads',
+        formatRows(status.lastLoads, 'table'),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,116 @@
+// `npm start`: the whole pipeline on the local emulators with a simulated plant — readings in,
+// alarms raised and cleared, raw data landed, the day loaded into BigQuery, old data moved to
+// Coldline — ending with an analyst's report and how to query further. No Google account needed.
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createClients, envForTarget } from '../functions/adapters/clients.ts';
+import { ENV } from '../functions/core/function-env.ts';
+import { analystReport, formatReport } from '../local/analyst-report.ts';
+import { daysAgo, runDemo } from '../local/demo.ts';
+import { DEFAULT_PORTS, probeStack, startEmulators, type EmulatorEndpoints, type EmulatorStack } from '../local/emulators/stack.ts';
+import { assertNodeVersion } from '../local/node-version.ts';
+import { replayCsv } from '../local/plant/replay.ts';
+import { pipelineNames } from '../local/provision.ts';
+
+interface StartOptions {
+  speed: number;
+  day: string;
+  hours: [number, number];
+  replay?: string;
+  replayTag: string;
+  replaySite: string;
+  exit?: boolean;
+  freePorts?: boolean;
+}
+
+function hoursRange(value: string): [number, number] {
+  const m = /^(\d{1,2})-(\d{1,2})$/.exec(value);
+  const [from, to] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(from >= 0 && to <= 24 && from < to)) throw new InvalidArgumentError(`"${value}" is not an hour range; write FROM-TO, e.g. 8-16 (0-24 is the whole day).`);
+  return [from, to];
+}
+
+function number(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a number ≥ 0.`);
+  return n;
+}
+
+const program = new Command('npm start --')
+  .description('Run plantlake end to end on the local emulators with a simulated plant.')
+  .addOption(new Option('--speed <x>', 'simulated seconds per real second (0: as fast as possible)').argParser(number).default(1440))
+  .addOption(new Option('--day <YYYY-MM-DD>', 'UTC day to simulate (older than 1 day, so the lifecycle can move it)').default(daysAgo(2)))
+  .addOption(new Option('--hours <from-to>', 'hours of the day to simulate').argParser(hoursRange).default([0, 24] as [number, number], '0-24'))
+  .option('--replay <csv>', 'replay a recorded series (timestamp,value CSV, e.g. test/fixtures/nab/machine_temperature_system_failure.csv) instead of the simulated plant')
+  .option('--replay-tag <kks>', 'KKS tag of the replayed series', '10MKA10CT001')
+  .option('--replay-site <site>', 'site of the replayed series', 'NAB')
+  .option('--exit', 'stop the emulators at the end instead of keeping them for queries')
+  .option('--free-ports', 'start the emulators on free ports rather than the usual ones');
+
+async function emulators(freePorts: boolean): Promise<{ endpoints: EmulatorEndpoints; projectId: string; stack?: EmulatorStack }> {
+  if (!freePorts) {
+    const running = await probeStack(`http://127.0.0.1:${DEFAULT_PORTS.control}`);
+    if (running) {
+      console.log('Using the emulator stack already running on the usual ports.');
+      return { endpoints: running, projectId: 'plantlake-local' };
+    }
+  }
+  console.log('Starting the emulator stack (Pub/Sub, Cloud Storage, BigQuery)…');
+  const stack = await startEmulators(freePorts ? {} : { ports: DEFAULT_PORTS });
+  return { endpoints: stack.endpoints, projectId: stack.projectId, stack };
+}
+
+async function main(): Promise<void> {
+  assertNodeVersion();
+  const opts = program.parse().opts<StartOptions>();
+  const t0 = Date.now();
+  const { endpoints, projectId, stack } = await emulators(opts.freePorts ?? false);
+  const target = { kind: 'emulators' as const, projectId, pubsub: endpoints.pubsub, storage: endpoints.storage, bigquery: endpoints.bigquery };
+  const clients = createClients(target);
+  // A reused stack may hold an earlier run: a fresh suffix keeps this run's alarms and loads its own.
+  const names = pipelineNames(stack ? {} : { suffix: `run${new Date().toISOString().slice(11, 19).replaceAll(':', '')}` });
+
+  const batches = opts.replay ? replayCsv(readFileSync(opts.replay, 'utf8'), { tag: opts.replayTag, site: opts.replaySite }) : undefined;
+  const result = await runDemo({ clients, names, day: opts.day, hours: opts.hours, speed: opts.replay ? 0 : opts.speed, ...(batches ? { batches } : {}) });
+  const reportDay = batches ? (result.daily.days.find((d) => d.status === 'succeeded')?.day ?? opts.day) : result.day;
+
+  console.log(`\nAnalyst's report for ${reportDay}, from the views in sql/views:`);
+  const tags = batches ? [opts.replayTag] : ['10EGB10CL001', '10EGC10CP001'];
+  console.log(formatReport(await analystReport(clients.bigquery, projectId, names.dataset, reportDay, tags)));
+
+  const env = {
+    ...envForTarget(target),
+    [ENV.rawBucket]: names.buckets.raw,
+    [ENV.configBucket]: names.buckets.config,
+    [ENV.dataset]: names.dataset,
+  };
+  console.log(
+    [
+      '',
+      `Done in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${result.readings.toLocaleString('en')} readings published, ` +
+        `${result.notifications.length} alarm notifications, ${result.daily.rowsLoaded.toLocaleString('en')} rows loaded.`,
+      '',
+      'Query further (in another terminal, from this folder):',
+      `  export ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      `  npx plantlake query "SELECT tag, hour_start, max_value FROM \\\`\${project}.\${dataset}.readings_hourly\\\` WHERE day = '${reportDay}' ORDER BY max_value DESC LIMIT 5"`,
+      '  npx plantlake query alarm_intervals',
+      '  npx plantlake status',
+      '  npx plantlake --help',
+    ].join('\n'),
+  );
+  if (!stack) return;
+  if (opts.exit) {
+    await stack.stop();
+    return;
+  }
+  console.log('\nThe emulators keep running for your queries; Ctrl-C stops them.');
+  const stop = () => void stack.stop();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await stack.exited;
+}
+
+main().catch((err: unknown) => {
+  console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,53 @@
+// End to end: the `npm start` demo at a small scale on the emulators. BigQuery must hold exactly
+// the published readings, the scripted incidents must raise exactly their alarms (and nothing
+// else), and the lifecycle must have moved the loaded day's raw objects to Coldline.
+import { describe, expect, it } from 'vitest';
+import { OBJECTS } from '../../../functions/core/index.ts';
+import { analystReport } from '../../../local/analyst-report.ts';
+import { daysAgo, runDemo } from '../../../local/demo.ts';
+import { expectedAlarms } from '../../../local/plant/incidents.ts';
+import { pipelineNames } from '../../../local/provision.ts';
+import { clients, uniqueName } from '../../harness/emulators.ts';
+
+describe('npm start, at a small scale', () => {
+  it('lands, alarms, loads and moves a simulated morning of the plant', { timeout: 300_000 }, async () => {
+    const c = clients();
+    const names = pipelineNames({ suffix: uniqueName('e2e') });
+    const hours: [number, number] = [8, 16];
+    const day = daysAgo(3);
+    const lines: string[] = [];
+    const result = await runDemo({ clients: c, names, day, hours, speed: 0, out: (l) => lines.push(l) });
+
+    // Every published reading is in BigQuery once.
+    const projectId = c.target.projectId!;
+    const [[counts]] = await c.bigquery.query(
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT CONCAT(site, tag, CAST(ts AS STRING))) AS distinct_n FROM \`${projectId}.${names.dataset}.readings\` WHERE DATE(ts) = '${day}'`,
+    );
+    expect(Number(counts.n)).toBe(result.readings);
+    expect(Number(counts.distinct_n)).toBe(result.readings);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const [[valueSum]] = await c.bigquery.query(`SELECT SUM(value) AS s FROM \`${projectId}.${names.dataset}.readings\` WHERE DATE(ts) = '${day}'`);
+    expect(Number(valueSum.s)).toBeCloseTo(sum(result.batches.flatMap((b) => b.readings.map((r) => r.value ?? 0))), 3);
+
+    // Exactly the scripted alarms: in alarm_events, and as chat notifications.
+    const expected = expectedAlarms(hours).flatMap((a) => [`${a.site} ${a.tag} ${a.condition} active`, `${a.site} ${a.tag} ${a.condition} cleared`]).sort();
+    expect(expected).toHaveLength(8);
+    const [events] = await c.bigquery.query(`SELECT site, tag, condition, transition FROM \`${projectId}.${names.dataset}.alarm_events\``);
+    expect(events.map((e: Record<string, string>) => `${e.site} ${e.tag} ${e.condition} ${e.transition}`).sort()).toEqual(expected);
+    expect(result.notifications).toHaveLength(expected.length);
+
+    // The day is loaded and older than the coldline age: its raw objects are compacted and COLDLINE.
+    expect(result.daily.status).toBe('succeeded');
+    const [objects] = await c.storage.bucket(names.buckets.raw).getFiles({ prefix: `${OBJECTS.readingsPrefix}dt=${day}/` });
+    expect(objects.length).toBeGreaterThan(0);
+    expect(objects.length).toBeLessThan(result.batches.length);
+    expect(new Set(objects.map((o) => o.metadata.storageClass))).toEqual(new Set(['COLDLINE']));
+
+    // The analyst's report reads every section from the views.
+    const report = await analystReport(c.bigquery, projectId, names.dataset, day, ['10EGB10CL001', '10EGC10CP001']);
+    const topTags = report[0]!.rows.map((r) => `${r.tag} ${r.condition}`).sort();
+    expect(topTags).toEqual(['10EGB10CL001 H', '10EGB10CL001 HH', '10EGC10CP001 H', '10EGC10CP001 HH']);
+    const hourly = report[3]!.rows.filter((r) => r.tag === '10EGB10CL001');
+    expect(Math.max(...hourly.map((r) => Number(r.max_value)))).toBeGreaterThan(95);
+  });
+});
