@@ -25,8 +25,11 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 export const RFC3339_PATTERN =
   '^\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)$';
 
-/** Batch ids become object names (`<batchId>.ndjson.gz`), so only a safe charset is allowed. */
-export const BATCH_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$';
+/**
+ * Batch ids become object names (`<batchId>.ndjson.gz`), so only a safe charset is allowed, and
+ * never the `compacted-` prefix that the daily job's compacted objects carry.
+ */
+export const BATCH_ID_PATTERN = '^(?!compacted-)[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$';
 
 /** Sites become a path segment (`site=<site>`), so no `/`, `=` or spaces. */
 export const SITE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';

@@ -30,7 +30,7 @@ const hints: FieldHints = {
         : `must be a finite number, or null with quality "bad" (got ${show(value)})`,
   quality: (value) => `${show(value)} is not an OPC UA quality; use "good", "uncertain" or "bad"`,
   batchId: (value) =>
-    `${show(value)} is not a usable batch id (it names the raw object); use 1–128 characters from A–Z a–z 0–9 . _ : - starting with a letter or digit`,
+    `${show(value)} is not a usable batch id (it names the raw object); use 1–128 characters from A–Z a–z 0–9 . _ : - starting with a letter or digit, and not with "compacted-" (reserved for compacted objects)`,
   site: (value) =>
     `${show(value)} is not a usable site name (it becomes a path segment); use 1–64 characters from A–Z a–z 0–9 . _ - starting with a letter or digit`,
   readings: (value, keyword) =>

@@ -129,5 +129,16 @@ export const OBJECTS = {
   alarmEventsPrefix: 'alarm-events/',
 } as const;
 
+/**
+ * `jsonPayload.event` values that log-based metrics and alert policies (infra/components/
+ * observability.ts, alarm-email.ts) key on: the functions write them, the infra reads them.
+ */
+export const LOG_EVENTS = {
+  /** daily's one summary entry per run, with status succeeded | partial | failed. */
+  dailySummary: 'daily.summary',
+  /** notify's entry per alarm notification, mailed by an alert policy. */
+  alarmNotification: 'alarm.notification',
+} as const;
+
 export const FUNCTIONS = ['detect', 'land', 'notify', 'daily'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];

@@ -8,6 +8,7 @@
 import * as functions from '@google-cloud/functions-framework';
 import { createClients, targetFromEnv, type Clients } from '../adapters/clients.ts';
 import { createLogger } from '../adapters/log.ts';
+import { LOG_EVENTS } from '../core/resources.ts';
 import { createContext } from './context.ts';
 import { parseDailyRequest } from './request.ts';
 import { runDaily } from './run.ts';
@@ -40,7 +41,7 @@ functions.http('daily', async (req, res) => {
     ctx = await createContext(clientsFromEnv(), dailySettings(process.env), log);
   } catch (err) {
     const message = `the daily function is misconfigured: ${(err as Error).message}`;
-    log.log('ERROR', message, { event: 'daily.summary', status: 'failed', days: [], rows: 0, durationMs: 0 });
+    log.log('ERROR', message, { event: LOG_EVENTS.dailySummary, status: 'failed', days: [], rows: 0, durationMs: 0 });
     res.status(500).json({ status: 'failed', error: message });
     return;
   }

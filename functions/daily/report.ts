@@ -4,8 +4,9 @@
 import type { BadRow } from './row-checks.ts';
 import type { LoadReason } from './plan.ts';
 import type { Timings } from './timings.ts';
+import { LOG_EVENTS } from '../core/resources.ts';
 
-export const SUMMARY_EVENT = 'daily.summary';
+export const SUMMARY_EVENT = LOG_EVENTS.dailySummary;
 
 export interface DayReport {
   readonly day: string;

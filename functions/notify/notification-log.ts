@@ -10,8 +10,9 @@
 import type { AlarmEvent, CatalogEntry, Priority } from '../core/index.ts';
 import type { Severity } from '../adapters/log.ts';
 import type { AlarmText } from './alarm-text.ts';
+import { LOG_EVENTS } from '../core/resources.ts';
 
-export const NOTIFICATION_EVENT = 'alarm.notification';
+export const NOTIFICATION_EVENT = LOG_EVENTS.alarmNotification;
 
 const SEVERITY: Readonly<Record<Priority, Severity>> = { critical: 'CRITICAL', high: 'ERROR', medium: 'WARNING', low: 'NOTICE' };
 

@@ -8,8 +8,9 @@
 // https://cloud.google.com/logging/docs/alerting/log-based-alerts
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { LOG_EVENTS } from '../../functions/core/resources.ts';
 
-export const ALARM_NOTIFICATION_EVENT = 'alarm.notification';
+export const ALARM_NOTIFICATION_EVENT = LOG_EVENTS.alarmNotification;
 const LABELS = ['site', 'tag', 'condition', 'transition', 'priority'] as const;
 const label = (name: (typeof LABELS)[number]) => '${log.extracted_label.' + name + '}';
 

@@ -11,10 +11,10 @@
 //     log-based alert policy mails to alarmEmails.
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { DEAD_LETTER_SUBSCRIPTIONS, FUNCTIONS } from '../../functions/core/resources.ts';
+import { DEAD_LETTER_SUBSCRIPTIONS, FUNCTIONS, LOG_EVENTS } from '../../functions/core/resources.ts';
 import { alarmEmailPolicy } from './alarm-email.ts';
 
-export const DAILY_SUMMARY_EVENT = 'daily.summary';
+export const DAILY_SUMMARY_EVENT = LOG_EVENTS.dailySummary;
 export const DAILY_SUMMARY_SUCCEEDED = 'succeeded';
 /**
  * How long without a succeeded daily summary before alerting: the longest window Cloud
@@ -71,7 +71,7 @@ export class Observability extends pulumi.ComponentResource {
         description: 'Log entries of severity ERROR or worse from the plantlake functions, alarm notifications excepted',
         // notify logs high and critical alarms at ERROR/CRITICAL for the e-mail policy: those are
         // the plant's alarms, not the functions' faults.
-        filter: `${runLogs} AND ${functionServices} AND severity>=ERROR AND jsonPayload.event!="alarm.notification"`,
+        filter: `${runLogs} AND ${functionServices} AND severity>=ERROR AND jsonPayload.event!="${LOG_EVENTS.alarmNotification}"`,
         metricDescriptor: {
           metricKind: 'DELTA',
           valueType: 'INT64',

@@ -116,9 +116,10 @@ describe('parseBatch', () => {
 
   it('rejects unsafe batch ids and site names (they become object names)', () => {
     expect(problemsOf(JSON.stringify({ ...good, batchId: '../x', site: 'a/b' }))).toEqual([
-      'batchId: "../x" is not a usable batch id (it names the raw object); use 1–128 characters from A–Z a–z 0–9 . _ : - starting with a letter or digit',
+      'batchId: "../x" is not a usable batch id (it names the raw object); use 1–128 characters from A–Z a–z 0–9 . _ : - starting with a letter or digit, and not with "compacted-" (reserved for compacted objects)',
       'site: "a/b" is not a usable site name (it becomes a path segment); use 1–64 characters from A–Z a–z 0–9 . _ - starting with a letter or digit',
     ]);
+    expect(problemsOf(JSON.stringify({ ...good, batchId: 'compacted-0123456789abcdef' }))[0]).toMatch(/^batchId: "compacted-0123456789abcdef" is not a usable batch id .*reserved for compacted objects/);
   });
 
   it('rejects an empty batch and one above the readings limit', () => {
