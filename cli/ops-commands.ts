@@ -90,6 +90,14 @@ export function registerOpsCommands(program: Command): void {
       );
     });
 
+  /** Checks a config file as its reader will, then uploads it to the config bucket. */
+  const upload = (kind: 'rules' | 'catalog') => async (file: string, opts: { configBucket?: string }) => {
+    const text = readText(file);
+    report(kind === 'rules' ? checkRules(text) : checkCatalog(text), file);
+    const bucket = need(opts.configBucket, '--config-bucket', ENV.configBucket);
+    const generation = await uploadConfigObject(clients().storage, bucket, kind, text);
+    process.stdout.write(`uploaded to gs://${bucket} (generation ${generation})\n`);
+  };
   const bucketOption = () => new Option('--config-bucket <name>', 'config bucket').env(ENV.configBucket);
   const rules = program.command('rules').description('alarm rules: check a rules file, or roll it out');
   rules
@@ -102,13 +110,7 @@ export function registerOpsCommands(program: Command): void {
     .description('check a rules file, then upload it to the config bucket; detect applies it within seconds, no redeploy')
     .argument('<file>')
     .addOption(bucketOption())
-    .action(async (file: string, opts: { configBucket?: string }) => {
-      const text = readText(file);
-      report(checkRules(text), file);
-      const bucket = need(opts.configBucket, '--config-bucket', ENV.configBucket);
-      const generation = await uploadConfigObject(clients().storage, bucket, 'rules', text);
-      process.stdout.write(`uploaded to gs://${bucket} (generation ${generation})\n`);
-    });
+    .action(upload('rules'));
   program
     .command('tags')
     .description('the KKS tag catalog')
@@ -116,18 +118,12 @@ export function registerOpsCommands(program: Command): void {
     .description('check a tag catalog (YAML or JSON), then upload it to the config bucket; the next daily run refreshes BigQuery `tags`')
     .argument('<file>')
     .addOption(bucketOption())
-    .action(async (file: string, opts: { configBucket?: string }) => {
-      const text = readText(file);
-      report(checkCatalog(text), file);
-      const bucket = need(opts.configBucket, '--config-bucket', ENV.configBucket);
-      const generation = await uploadConfigObject(clients().storage, bucket, 'catalog', text);
-      process.stdout.write(`uploaded to gs://${bucket} (generation ${generation})\n`);
-    });
+    .action(upload('catalog'));
 
   program
     .command('query')
     .description('run SQL (use ${project} and ${dataset}), or read a view of sql/views by name; print a table or CSV')
-    .argument('<sql-or-view>', 'SQL text, or a view name such as alarm_kpis_daily')
+    .argument('<sql-or-view>', 'SQL text, or a view name such as alarm_top_tags')
     .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET))
     .addOption(new Option('--location <location>', 'BigQuery location').env(ENV.bigqueryLocation))
     .option('--limit <n>', 'rows to read from a view', positive, 100)
