@@ -4,6 +4,7 @@
 // emulator variables are set (PUBSUB_EMULATOR_HOST, PLANTLAKE_STORAGE_EMULATOR,
 // PLANTLAKE_BIGQUERY_EMULATOR), the local emulators. Exit codes: 0 ok, 1 failure, 2 usage.
 // More commands are added in cli/*-commands.ts.
+import { EventEmitter } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import { assertNodeVersion } from '../local/node-version.ts';
 import { registerDailyCommands, RunFailed, UsageError } from './daily-commands.ts';
@@ -22,6 +23,9 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Many objects read at once make the storage client's streams print harmless
+  // MaxListenersExceededWarnings (see scripts/start.ts).
+  EventEmitter.defaultMaxListeners = 64;
   try {
     assertNodeVersion();
   } catch (err) {

@@ -94,7 +94,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const hours = options.hours ?? [0, 24];
   const speed = options.speed ?? 1440;
 
-  out(`Creating topics, subscriptions, buckets, dataset, tables and views (suffix-free names as deployed)…`);
+  out(`Creating topics, subscriptions, buckets, dataset, tables and views from the definitions the deployment uses…`);
   await provision(clients, names);
   await uploadConfig(clients, names);
 

@@ -1,6 +1,7 @@
 // `npm start`: the whole pipeline on the local emulators with a simulated plant — readings in,
 // alarms raised and cleared, raw data landed, the day loaded into BigQuery, old data moved to
 // Coldline — ending with an analyst's report and how to query further. No Google account needed.
+import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createClients, envForTarget } from '../functions/adapters/clients.ts';
@@ -62,6 +63,10 @@ async function emulators(freePorts: boolean): Promise<{ endpoints: EmulatorEndpo
 
 async function main(): Promise<void> {
   assertNodeVersion();
+  // The storage client's HTTP layer (teeny-request) pipes each download stream into a PassThrough
+  // that collects more than 10 listeners while many objects are read at once, and Node then prints
+  // a MaxListenersExceededWarning per stream: hundreds of lines in a daily run, none of them a leak.
+  EventEmitter.defaultMaxListeners = 64;
   const opts = program.parse().opts<StartOptions>();
   const t0 = Date.now();
   const { endpoints, projectId, stack } = await emulators(opts.freePorts ?? false);
