@@ -33,7 +33,7 @@ function day(value: string): string {
   return value;
 }
 
-function wholeNumber(value: string): number {
+export function wholeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 1.`);
   return n;

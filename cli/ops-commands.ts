@@ -4,22 +4,17 @@
 // environment variables, so the same command works locally and against a project.
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createClients, EMULATOR_ENV, targetFromEnv, type Clients } from '../functions/adapters/clients.ts';
 import { ENV } from '../functions/core/function-env.ts';
 import { DATASET, DEAD_LETTER_SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
 import { Gateway } from '../local/plant/gateway.ts';
 import { checkCatalog, checkRules, uploadConfigObject, type Checked } from './config-objects.ts';
-import { RunFailed, UsageError } from './daily-commands.ts';
+import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { formatRows, runQuery, sqlFor } from './query.ts';
 import { batchesFromReadings, formatOf, readingsFromText } from './readings-file.ts';
 import { readStatus } from './status.ts';
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 1.`);
-  return n;
-}
 
 function readText(path: string): string {
   try {
@@ -63,7 +58,7 @@ export function registerOpsCommands(program: Command): void {
     .argument('<file>', 'readings file (.ndjson or .csv)')
     .addOption(new Option('--format <format>', 'file format').choices(['ndjson', 'csv']))
     .option('--topic <name>', 'readings topic', TOPICS.readings)
-    .option('--batch-size <n>', 'readings per batch (one batch per site holds at most this many)', positive, 1000)
+    .option('--batch-size <n>', 'readings per batch (one batch per site holds at most this many)', wholeNumber, 1000)
     .option('--source <name>', 'source named in each batch', 'plantlake-cli')
     .action(async (file: string, opts: { format?: string; topic: string; batchSize: number; source: string }) => {
       const text = readText(file);
@@ -126,7 +121,7 @@ export function registerOpsCommands(program: Command): void {
     .argument('<sql-or-view>', 'SQL text, or a view name such as alarm_top_tags')
     .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET))
     .addOption(new Option('--location <location>', 'BigQuery location').env(ENV.bigqueryLocation))
-    .option('--limit <n>', 'rows to read from a view', positive, 100)
+    .option('--limit <n>', 'rows to read from a view', wholeNumber, 100)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'csv']).default('table'))
     .action(async (input: string, opts: { dataset: string; location?: string; limit: number; format: 'table' | 'csv' }) => {
       const c = clients();

@@ -6,6 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { FUNCTIONS, SUBSCRIPTIONS, type FunctionName } from '../functions/core/resources.ts';
 import { bucketPrefix, cron, email, httpsUrl, member, memory, path, region, timeZone } from './config-checks.ts';
 import { ConfigReader, type RawConfig } from './config-readers.ts';
+import { DEFAULT_TIME_BUDGET_SECONDS } from '../functions/daily/settings.ts';
 
 export const NAMESPACE = 'plantlake';
 
@@ -158,6 +159,16 @@ export function loadConfig(
       r.problem(
         `${source} must be at most ${SCHEDULER_MAX_ATTEMPT_SECONDS} s for daily (got ${settings.timeoutSeconds}): ` +
           `Cloud Scheduler gives an HTTP target at most 30 minutes per attempt; ` +
+          `set it with pulumi config set ${r.fullKey(timeoutKey)} ${SCHEDULER_MAX_ATTEMPT_SECONDS}`,
+      );
+    }
+    // daily stops starting new days after its time budget and then needs time to finish the day
+    // in hand and answer; a shorter timeout would kill it mid-day with no summary logged.
+    const dailyMinimum = DEFAULT_TIME_BUDGET_SECONDS + 120;
+    if (fn === 'daily' && settings.timeoutSeconds < dailyMinimum) {
+      r.problem(
+        `${source} must be at least ${dailyMinimum} s for daily (got ${settings.timeoutSeconds}): it starts no new day after ` +
+          `${DEFAULT_TIME_BUDGET_SECONDS} s and needs time to finish the day in hand; ` +
           `set it with pulumi config set ${r.fullKey(timeoutKey)} ${SCHEDULER_MAX_ATTEMPT_SECONDS}`,
       );
     }

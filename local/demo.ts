@@ -7,10 +7,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkCatalog, checkRules, uploadConfigObject } from '../cli/config-objects.ts';
 import type { Clients } from '../functions/adapters/clients.ts';
 import { createLogger, type LogSink } from '../functions/adapters/log.ts';
-import { ENV } from '../functions/core/function-env.ts';
-import { OBJECTS, type ReadingBatch } from '../functions/core/index.ts';
+import type { ReadingBatch } from '../functions/core/index.ts';
 import { createContext } from '../functions/daily/context.ts';
 import type { RunReport } from '../functions/daily/report.ts';
 import { runDaily } from '../functions/daily/run.ts';
@@ -19,7 +19,7 @@ import { repoRoot } from './emulators/build.ts';
 import { startLocalFunctions } from './functions/pipeline.ts';
 import { Gateway } from './plant/gateway.ts';
 import { simulateDay } from './plant/plant.ts';
-import { provision, type PipelineNames } from './provision.ts';
+import { pipelineEnv, provision, type PipelineNames } from './provision.ts';
 
 export interface DemoOptions {
   clients: Clients;
@@ -75,13 +75,16 @@ async function startChatSink(onMessage: (text: string) => void): Promise<{ url: 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`, server };
 }
 
+/** Uploads config/rules.yaml and config/tags.yaml as `plantlake rules push` / `tags import` do, checked first. */
 async function uploadConfig(clients: Clients, names: PipelineNames): Promise<void> {
-  const bucket = clients.storage.bucket(names.buckets.config);
-  for (const [file, object] of [
-    ['rules.yaml', OBJECTS.rules],
-    ['tags.yaml', OBJECTS.tagCatalog],
+  for (const [file, kind, check] of [
+    ['rules.yaml', 'rules', checkRules],
+    ['tags.yaml', 'catalog', checkCatalog],
   ] as const) {
-    await bucket.file(object).save(readFileSync(join(repoRoot, 'config', file)), { resumable: false, metadata: { contentType: 'application/yaml' } });
+    const text = readFileSync(join(repoRoot, 'config', file), 'utf8');
+    const checked = check(text);
+    if (!checked.ok) throw new Error(`config/${file} is not valid, fix it and start again:\n${checked.reason}`);
+    await uploadConfigObject(clients.storage, names.buckets.config, kind, text);
   }
 }
 
@@ -149,7 +152,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     out(`Running the daily job (load into BigQuery, then lifecycle: compaction and Coldline for days older than 1 day)…`);
     const t2 = Date.now();
-    const settings = dailySettings({ [ENV.rawBucket]: names.buckets.raw, [ENV.configBucket]: names.buckets.config, [ENV.dataset]: names.dataset, [ENV.coldlineAgeDays]: '1' });
+    const settings = dailySettings(pipelineEnv(names), { coldlineAgeDays: 1 });
     const ctx = await createContext(clients, settings, createLogger({ function: 'daily', environment: 'local' }, options.logSink ?? (() => {})));
     const daily = await runDaily(ctx, { mode: 'daily' });
     out(`  ${daily.message}`);

@@ -16,6 +16,7 @@ import {
   TOPICS,
   bucketNames,
 } from '../functions/core/resources.ts';
+import { ENV } from '../functions/core/function-env.ts';
 import { repoRoot } from './emulators/build.ts';
 
 export interface PipelineNames {
@@ -37,6 +38,16 @@ export function pipelineNames(options: { bucketPrefix?: string; suffix?: string 
     deadLetterSubscriptions: map(DEAD_LETTER_SUBSCRIPTIONS),
     buckets: bucketNames(`${options.bucketPrefix ?? 'plantlake-local'}${s}`),
     dataset: `${DATASET}${s.replaceAll('-', '_')}`,
+  };
+}
+
+/** The functions' environment variables (function-env.ts) that point at one pipeline's resources. */
+export function pipelineEnv(names: PipelineNames): Record<string, string> {
+  return {
+    [ENV.rawBucket]: names.buckets.raw,
+    [ENV.configBucket]: names.buckets.config,
+    [ENV.alertsTopic]: names.topics.alerts,
+    [ENV.dataset]: names.dataset,
   };
 }
 

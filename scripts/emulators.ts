@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { envForTarget } from '../functions/adapters/clients.ts';
 import { repoRoot } from '../local/emulators/build.ts';
-import { DEFAULT_PORTS, probeStack, startEmulators, type EmulatorEndpoints } from '../local/emulators/stack.ts';
+import { DEFAULT_PORTS, emulatorTargetOf, LOCAL_PROJECT_ID, probeStack, startEmulators, type EmulatorEndpoints } from '../local/emulators/stack.ts';
 import { assertNodeVersion } from '../local/node-version.ts';
 
 const HELP = `Usage: npm run emulators -- [--memory] [--data DIR]
@@ -14,7 +14,7 @@ Starts the local Pub/Sub, Cloud Storage and BigQuery emulators on ${Object.value
   --data DIR  folder for Cloud Storage and BigQuery state (default .plantlake/emulators)`;
 
 export function describeStack(endpoints: EmulatorEndpoints, projectId: string): string {
-  const env = envForTarget({ kind: 'emulators', projectId, ...endpoints });
+  const env = envForTarget(emulatorTargetOf(endpoints, projectId));
   return [
     `plantlake emulators (project ${projectId})`,
     `  Pub/Sub    ${endpoints.pubsub}`,
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   }
   const running = await probeStack(`http://127.0.0.1:${DEFAULT_PORTS.control}`);
   if (running) {
-    console.log(`${describeStack(running, 'plantlake-local')}\nA stack is already running; leaving it as it is.`);
+    console.log(`${describeStack(running, LOCAL_PROJECT_ID)}\nA stack is already running; leaving it as it is.`);
     return;
   }
   const dataDir = values.memory ? undefined : (values.data ?? join(repoRoot, '.plantlake', 'emulators'));

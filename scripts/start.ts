@@ -5,13 +5,12 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createClients, envForTarget } from '../functions/adapters/clients.ts';
-import { ENV } from '../functions/core/function-env.ts';
 import { analystReport, formatReport } from '../local/analyst-report.ts';
 import { daysAgo, runDemo } from '../local/demo.ts';
-import { DEFAULT_PORTS, probeStack, startEmulators, type EmulatorEndpoints, type EmulatorStack } from '../local/emulators/stack.ts';
+import { DEFAULT_PORTS, emulatorTargetOf, LOCAL_PROJECT_ID, probeStack, startEmulators, type EmulatorEndpoints, type EmulatorStack } from '../local/emulators/stack.ts';
 import { assertNodeVersion } from '../local/node-version.ts';
 import { replayCsv } from '../local/plant/replay.ts';
-import { pipelineNames } from '../local/provision.ts';
+import { pipelineEnv, pipelineNames } from '../local/provision.ts';
 
 interface StartOptions {
   speed: number;
@@ -53,7 +52,7 @@ async function emulators(freePorts: boolean): Promise<{ endpoints: EmulatorEndpo
     const running = await probeStack(`http://127.0.0.1:${DEFAULT_PORTS.control}`);
     if (running) {
       console.log('Using the emulator stack already running on the usual ports.');
-      return { endpoints: running, projectId: 'plantlake-local' };
+      return { endpoints: running, projectId: LOCAL_PROJECT_ID };
     }
   }
   console.log('Starting the emulator stack (Pub/Sub, Cloud Storage, BigQuery)…');
@@ -70,7 +69,7 @@ async function main(): Promise<void> {
   const opts = program.parse().opts<StartOptions>();
   const t0 = Date.now();
   const { endpoints, projectId, stack } = await emulators(opts.freePorts ?? false);
-  const target = { kind: 'emulators' as const, projectId, pubsub: endpoints.pubsub, storage: endpoints.storage, bigquery: endpoints.bigquery };
+  const target = emulatorTargetOf(endpoints, projectId);
   const clients = createClients(target);
   // A reused stack may hold an earlier run: a fresh suffix keeps this run's alarms and loads its own.
   const names = pipelineNames(stack ? {} : { suffix: `run${new Date().toISOString().slice(11, 19).replaceAll(':', '')}` });
@@ -83,12 +82,9 @@ async function main(): Promise<void> {
   const tags = batches ? [opts.replayTag] : ['10EGB10CL001', '10EGC10CP001'];
   console.log(formatReport(await analystReport(clients.bigquery, projectId, names.dataset, reportDay, tags)));
 
-  const env = {
-    ...envForTarget(target),
-    [ENV.rawBucket]: names.buckets.raw,
-    [ENV.configBucket]: names.buckets.config,
-    [ENV.dataset]: names.dataset,
-  };
+  const env = { ...envForTarget(target), ...pipelineEnv(names) };
+  // A reused stack's pipeline has suffixed names; status must be told its dead-letter subscriptions.
+  const deadLetters = stack ? '' : ` --dead-letter ${Object.values(names.deadLetterSubscriptions).join(' ')}`;
   console.log(
     [
       '',
@@ -97,9 +93,9 @@ async function main(): Promise<void> {
       '',
       'Query further (in another terminal, from this folder):',
       `  export ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`,
-      `  npx plantlake query "SELECT tag, hour_start, max_value FROM \\\`\${project}.\${dataset}.readings_hourly\\\` WHERE day = '${reportDay}' ORDER BY max_value DESC LIMIT 5"`,
+      `  npx plantlake query 'SELECT tag, hour_start, max_value FROM \`\${project}.\${dataset}.readings_hourly\` WHERE day = "${reportDay}" ORDER BY max_value DESC LIMIT 5'`,
       '  npx plantlake query alarm_intervals',
-      '  npx plantlake status',
+      `  npx plantlake status${deadLetters}`,
       '  npx plantlake --help',
     ].join('\n'),
   );

@@ -14,7 +14,7 @@ export interface FunctionRuntime {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The buckets each function touches; readSettings requires both, a function gets only its own. */
+/** The buckets each function touches. */
 const BUCKETS: Readonly<Record<FunctionName, readonly ('rawBucket' | 'configBucket')[]>> = {
   land: ['rawBucket'],
   detect: ['rawBucket', 'configBucket'],
@@ -25,10 +25,10 @@ const BUCKETS: Readonly<Record<FunctionName, readonly ('rawBucket' | 'configBuck
 const UNUSED = '(not used by this function)';
 
 /**
- * Settings of one function. readSettings insists on both bucket variables, but the deployment
- * gives land only the raw bucket and notify only the config bucket (least privilege): the one a
- * function does not use is filled with a marker so the remaining settings are still validated by
- * readSettings, and the marker never reaches a client. Throws, naming the variable, on a bad value.
+ * Settings of one function. readSettings insists on both bucket variables; a function requires
+ * only those it uses (the deployment sets both on every function, infra/env.ts, but a function
+ * started by hand need not): the other is filled with a marker so the remaining settings are
+ * still validated, and the marker never reaches a client. Throws, naming the variable, on a bad value.
  */
 export function settingsFor(fn: FunctionName, env: Env): FunctionSettings {
   const filled: Record<string, string | undefined> = { ...env };

@@ -111,7 +111,11 @@ export function createWarehouse(bigquery: BigQuery, options: WarehouseOptions): 
     },
 
     async extendTable(name, expiresInMs) {
-      await dataset.table(name).setMetadata({ expirationTime: String(Date.now() + expiresInMs) });
+      try {
+        await dataset.table(name).setMetadata({ expirationTime: String(Date.now() + expiresInMs) });
+      } catch (err) {
+        throw describe(err, `extending the expiry of ${options.dataset}.${name}`, undefined);
+      }
     },
 
     async loadObjects(table, bucket, names) {

@@ -122,8 +122,12 @@ export const OBJECTS = {
   rules: 'rules/rules.yaml',
   /** Tag catalog in the config bucket (YAML). */
   tagCatalog: 'catalog/tags.yaml',
-  /** Alarm state of one site, in the raw bucket under state/ (kept out of the readings prefix). */
+  /** detect's prefix in the raw bucket: alarm state and its outbox (kept out of readings/). */
+  alarmStatePrefix: 'state/alarms/',
+  /** Alarm state of one site. */
   alarmState: (site: string) => `state/alarms/site=${site}.json`,
+  /** Alarm events a state commit holds until they are delivered (functions/detect/outbox.ts). */
+  alarmOutboxPrefix: 'state/alarms/outbox/',
   readingsPrefix: 'readings/',
   quarantinePrefix: 'quarantine/',
   alarmEventsPrefix: 'alarm-events/',

@@ -9,10 +9,14 @@ import { parseRfc3339, toUtcTimestamp } from './time.ts';
 // Readings of a batch mostly share a few timestamps: convert each distinct text once in a row.
 let lastText = '';
 let lastUtc = '';
+// The rows of a batch share one ingestion time: format it once per Date, not once per row.
+let lastIngested: Date | undefined;
+let lastIngestedIso = '';
 
 /** A reading of a validated batch as a `readings` row: tag normalised, ts in UTC. */
 export function toReadingRow(batch: ReadingBatch, reading: Reading, ingestedAt: Date): ReadingRow {
   if (reading.ts !== lastText) [lastText, lastUtc] = [reading.ts, toUtcTimestamp(reading.ts, parseRfc3339(reading.ts))];
+  if (ingestedAt !== lastIngested) [lastIngested, lastIngestedIso] = [ingestedAt, ingestedAt.toISOString()];
   return {
     site: batch.site,
     tag: normaliseKks(reading.tag),
@@ -21,7 +25,7 @@ export function toReadingRow(batch: ReadingBatch, reading: Reading, ingestedAt: 
     quality: reading.quality,
     unit: reading.unit ?? null,
     batch_id: batch.batchId,
-    ingested_at: ingestedAt.toISOString(),
+    ingested_at: lastIngestedIso,
   };
 }
 

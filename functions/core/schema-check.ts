@@ -28,10 +28,12 @@ const thorough = new Ajv({ strict: true, validateFormats: false, allErrors: true
  * `problems` always uses the full schema.
  */
 export function compileSchema<S extends TSchema>(schema: S, hints: FieldHints = {}, hotPath: object = schema): SchemaCheck<Static<S>> {
-  const check = fast.compile(hotPath) as ValidateFunction<Static<S>>;
+  // Compiled on first use, not at import: a function's cold start then pays only for the schemas
+  // it validates (land never compiles the rules or catalog schemas).
+  let check: ValidateFunction<Static<S>> | undefined;
   let all: ValidateFunction | undefined;
   return {
-    check: (value): value is Static<S> => check(value),
+    check: (value): value is Static<S> => (check ??= fast.compile(hotPath) as ValidateFunction<Static<S>>)(value),
     problems(value) {
       all ??= thorough.compile(schema);
       return all(value) ? [] : toProblems(all.errors ?? [], hints);

@@ -13,7 +13,6 @@
 // never shows up as a phantom alarm. Delivery is idempotent: lake objects are create-only and
 // alert duplicates carry the same eventId, which notify dedupes. Pure naming and shapes here.
 import { createHash } from 'node:crypto';
-import { posix } from 'node:path';
 import { OBJECTS, toAlarmEventRow, utcDay, parseRfc3339, type AlarmEvent, type AlarmEventRow } from '../core/index.ts';
 
 export interface Outbox {
@@ -34,7 +33,7 @@ export function makeOutbox(site: string, batchId: string, events: readonly Alarm
 
 /** `state/alarms/outbox/site=S/<id>.json`: beside the state, inside detect's writable prefix. */
 export function outboxObjectName(site: string, id: string): string {
-  return `${posix.dirname(OBJECTS.alarmState(site))}/outbox/site=${site}/${id}.json`;
+  return `${OBJECTS.alarmOutboxPrefix}site=${site}/${id}.json`;
 }
 
 /** Reads a stored outbox; null when the text is not one (reported by the caller). */

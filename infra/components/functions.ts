@@ -7,7 +7,6 @@
 //   daily  — read/rewrite raw objects (loads, Coldline moves); read the catalog; edit the dataset;
 //            run BigQuery jobs (project-level by nature).
 // and the push triggers that deliver readings to land and detect, alerts to notify.
-import { posix } from 'node:path';
 import type * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { FUNCTIONS, OBJECTS, SUBSCRIPTIONS, TOPICS, type FunctionName } from '../../functions/core/resources.ts';
@@ -49,7 +48,7 @@ const DESCRIPTIONS: Readonly<Record<FunctionName, string>> = {
 };
 
 /** Prefixes detect may write in the raw bucket: alarm state and alarm events. */
-export const DETECT_RAW_PREFIXES = [`${posix.dirname(OBJECTS.alarmState('_'))}/`, OBJECTS.alarmEventsPrefix];
+export const DETECT_RAW_PREFIXES = [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix];
 
 export class Functions extends pulumi.ComponentResource {
   readonly build: FunctionBuild;

@@ -22,7 +22,7 @@ export interface LakeArgs {
 export const RETENTION_PREFIXES = [OBJECTS.readingsPrefix, OBJECTS.quarantinePrefix, OBJECTS.alarmEventsPrefix];
 
 /** detect's outbox of alarm events not yet delivered (functions/detect/outbox.ts). */
-export const OUTBOX_PREFIX = 'state/alarms/outbox/';
+export const OUTBOX_PREFIX = OBJECTS.alarmOutboxPrefix;
 const OUTBOX_MAX_AGE_DAYS = 7;
 
 /** Coldline bills at least 90 days per object. https://cloud.google.com/storage/docs/storage-classes#coldline */

@@ -1,12 +1,14 @@
 // Operations alerts, by e-mail: dead letters waiting, function errors, and a daily load that did
 // not happen. Log contract the functions follow (structured JSON on stdout, one object per line,
 // which Cloud Run turns into jsonPayload; https://cloud.google.com/run/docs/logging#using-json):
-//   - any entry with "severity": "ERROR" (or worse) from a function counts as a function error;
+//   - any entry with "severity": "ERROR" (or worse) from a function counts as a function error,
+//     except notify's alarm notifications ("event": "alarm.notification");
 //   - the daily function ends every run with exactly one summary entry
-//       { "severity": "INFO" | "ERROR", "event": "daily.summary", "status": "succeeded" | "failed",
-//         "runId": …, "days": [...], "message": … }
-//     and "status": "succeeded" only when every day it meant to load was loaded (a run with
-//     nothing to load succeeds). No succeeded summary for 25 hours raises "daily load missing";
+//       { "severity": "INFO" | "WARNING" | "ERROR", "event": "daily.summary",
+//         "status": "succeeded" | "partial" | "failed", "runId": …, "days": [...], "message": … }
+//     "succeeded" when every day it meant to load was loaded (a run with nothing to load
+//     succeeds), "partial" when its time budget left days for the next run. No succeeded summary
+//     for 25 hours raises "daily load missing" (so does a backlog that stays partial that long);
 //   - notify logs each alarm notification it sends (contract in alarm-email.ts), which a
 //     log-based alert policy mails to alarmEmails.
 import * as gcp from '@pulumi/gcp';
@@ -92,7 +94,7 @@ export class Observability extends pulumi.ComponentResource {
           metricKind: 'DELTA',
           valueType: 'INT64',
           unit: '1',
-          labels: [{ key: 'status', valueType: 'STRING', description: 'succeeded or failed' }],
+          labels: [{ key: 'status', valueType: 'STRING', description: 'succeeded, partial or failed' }],
         },
         labelExtractors: { status: 'EXTRACT(jsonPayload.status)' },
       },

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Target } from '../../functions/adapters/clients.ts';
 import { binaryPath, buildEmulators } from './build.ts';
 
 export interface EmulatorEndpoints {
@@ -107,11 +108,17 @@ function waitForReady(child: ChildProcess, passThrough: boolean): Promise<Emulat
       reject(
         new Error(
           `The emulator stack exited with code ${code} before it was ready.\n${stderr.join('')}\n` +
-            'If a port is in use, another stack may be running: stop it, or run the tests, which pick free ports.',
+            `If a port is in use, stop what holds it (the usual ports are ${Object.values(DEFAULT_PORTS).join(', ')}), ` +
+            'or start on free ports: npm start -- --free-ports (the tests always pick free ports).',
         ),
       );
     });
   });
+}
+
+/** The client target for a stack's endpoints (functions/adapters/clients.ts). */
+export function emulatorTargetOf(endpoints: EmulatorEndpoints, projectId: string = LOCAL_PROJECT_ID): Target {
+  return { kind: 'emulators', projectId, pubsub: endpoints.pubsub, storage: endpoints.storage, bigquery: endpoints.bigquery };
 }
 
 /** Takes one service of a running stack down (connections refused) or back up on the same address. */

@@ -10,7 +10,7 @@ import type { RetryPolicy } from '../../functions/adapters/webhook-client.ts';
 import { createDetect } from '../../functions/detect/detect.ts';
 import { createLand } from '../../functions/land/land.ts';
 import { createNotify } from '../../functions/notify/notify.ts';
-import type { PipelineNames } from '../provision.ts';
+import { pipelineEnv, type PipelineNames } from '../provision.ts';
 import { startDelivery, type Delivery, type DeliveryOptions } from '../delivery/push-delivery.ts';
 import { serveHandler, type ServedFunction } from './serve.ts';
 
@@ -43,10 +43,7 @@ export interface LocalFunctions {
 export async function startLocalFunctions(options: LocalFunctionsOptions): Promise<LocalFunctions> {
   const { clients, names } = options;
   const env = {
-    [ENV.rawBucket]: names.buckets.raw,
-    [ENV.configBucket]: names.buckets.config,
-    [ENV.alertsTopic]: names.topics.alerts,
-    [ENV.dataset]: names.dataset,
+    ...pipelineEnv(names),
     [ENV.environment]: options.environment ?? 'local',
     [ENV.webhookUrl]: options.webhookUrl,
     [ENV.webhookFormat]: options.webhookFormat,

@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS `${project}.${dataset}.load_audit` (
   status STRING NOT NULL OPTIONS (description = 'succeeded or failed'),
   started_at TIMESTAMP NOT NULL,
   finished_at TIMESTAMP NOT NULL,
-  source_fingerprint STRING NOT NULL OPTIONS (description = 'Hash over the day\'s raw object names and row content digests; a change means the day must be reloaded'),
+  source_fingerprint STRING NOT NULL OPTIONS (description = 'Count and sum of sha256(name, size, MD5 or CRC32C) over the day\'s raw objects, from a listing; compaction keeps it, any new or deleted object changes it and the day is reloaded'),
   files INT64 NOT NULL,
   bytes INT64 NOT NULL,
   rows_in INT64 NOT NULL,

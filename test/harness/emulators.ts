@@ -4,15 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createClients, type Clients, type Target } from '../../functions/adapters/clients.ts';
-import { setServiceState, type EmulatedService, type EmulatorEndpoints } from '../../local/emulators/stack.ts';
+import { emulatorTargetOf, setServiceState, type EmulatedService, type EmulatorEndpoints } from '../../local/emulators/stack.ts';
 
 export function endpoints(): EmulatorEndpoints {
   return inject('emulators');
 }
 
 export function emulatorTarget(): Target {
-  const e = endpoints();
-  return { kind: 'emulators', projectId: inject('emulatorProjectId'), pubsub: e.pubsub, storage: e.storage, bigquery: e.bigquery };
+  return emulatorTargetOf(endpoints(), inject('emulatorProjectId'));
 }
 
 let shared: Clients | undefined;

@@ -39,6 +39,12 @@ describe('bad values name the key and the fix', () => {
     expect(problems({ 'plantlake:retentionDays': '1.5' })[0]).toContain('plantlake:retentionDays must be');
   });
 
+  test("a daily timeout shorter than the daily job's time budget", () => {
+    expect(problems({ 'plantlake:dailyTimeoutSeconds': '900' })).toEqual([
+      expect.stringMatching(/^plantlake:dailyTimeoutSeconds must be at least 1620 s for daily \(got 900\): it starts no new day after 1500 s .*pulumi config set plantlake:dailyTimeoutSeconds 1800$/),
+    ]);
+  });
+
   test('a missing required key', () => {
     expect(problems({ 'plantlake:project': undefined })).toEqual([
       'plantlake:project is required: the Google Cloud project id to deploy into; set it with pulumi config set plantlake:project my-plantlake-dev',

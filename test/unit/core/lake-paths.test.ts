@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRawObjectName, quarantineObjectName, rawObjectName, readingsByDay, sha256Hex } from '../../../functions/core/index.ts';
+import { OBJECTS, parseRawObjectName, quarantineObjectName, rawObjectName, readingsByDay, sha256Hex } from '../../../functions/core/index.ts';
 import { batch, T0 } from './helpers.ts';
 
 describe('lake paths', () => {
@@ -36,5 +36,12 @@ describe('lake paths', () => {
     expect(quarantineObjectName(now, '1234567890')).toBe('quarantine/dt=2024-05-01/1234567890.json');
     expect(quarantineObjectName(now, 'a/b')).toBe(`quarantine/dt=2024-05-01/${sha256Hex('a/b')}.json`);
     expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+});
+
+describe('detect objects in the raw bucket', () => {
+  it('keeps the alarm state and its outbox under the prefix detect may write (infra grants it)', () => {
+    expect(OBJECTS.alarmState('REF-01').startsWith(OBJECTS.alarmStatePrefix)).toBe(true);
+    expect(OBJECTS.alarmOutboxPrefix.startsWith(OBJECTS.alarmStatePrefix)).toBe(true);
   });
 });
