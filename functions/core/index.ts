@@ -6,6 +6,7 @@ export { parseBatch, validateBatch, type BatchResult } from './batch.ts';
 export { parseKks, parseKksCached, normaliseKks, type KksCode, type KksResult } from './kks.ts';
 export { measuredQuantity } from './measured-quantity.ts';
 export { parseTagCatalog, type Catalog, type CatalogEntry, type CatalogResult } from './tag-catalog.ts';
+export { checkTanks, stockAt, volumeAt, type Tank, type TankStock } from './tanks.ts';
 export { parseRules, compileRules, type CompiledRules, type ResolvedRule, type RulesResult, type StatSettings } from './rules.ts';
 export { evaluate, type Evaluation } from './alarms.ts';
 export { emptyState, serializeState, deserializeState, type StateResult } from './alarm-state.ts';

@@ -1,10 +1,12 @@
-// The tag catalog (YAML or JSON): KKS → description, unit, site, area, equipment, legacy name.
-// Checked like a batch: schema, then every tag as a KKS code, then (site, tag) unique.
+// The tag catalog (YAML or JSON): KKS → description, unit, site, area, equipment, legacy name,
+// and the storage tanks (strapping, product, flows). Checked like a batch: schema, then every tag
+// as a KKS code, then (site, tag) unique, then the tanks (functions/core/tanks.ts).
 import { parseDocument } from 'yaml';
 import { TagCatalog, type TagCatalogEntry } from '../../schemas/tag-catalog.ts';
 import { parseKks, type KksCode } from './kks.ts';
 import { summarise, type Problem } from './problems.ts';
 import { compileSchema } from './schema-check.ts';
+import { checkTanks, type Tank } from './tanks.ts';
 
 export interface CatalogEntry extends TagCatalogEntry {
   /** The KKS split of `tag` (which is stored normalised). */
@@ -16,6 +18,8 @@ export interface Catalog {
   readonly entries: readonly CatalogEntry[];
   /** Entry by site and normalised tag. */
   get(site: string, tag: string): CatalogEntry | undefined;
+  /** Storage tanks (catalog `tanks:`), in file order. */
+  readonly tanks: readonly Tank[];
 }
 
 export type CatalogResult =
@@ -50,10 +54,12 @@ export function parseTagCatalog(input: string | unknown): CatalogResult {
     entries.push(normalised);
     index.set(key, normalised);
   });
+  const tanks = checkTanks(value.tanks ?? [], (site, tag) => index.has(`${site}\n${tag}`));
+  problems.push(...tanks.problems);
   if (problems.length > 0) return fail(problems);
   return {
     ok: true,
-    catalog: { version: value.version ?? null, entries, get: (site, tag) => index.get(`${site}\n${tag}`) },
+    catalog: { version: value.version ?? null, entries, get: (site, tag) => index.get(`${site}\n${tag}`), tanks: tanks.tanks },
   };
 }
 
