@@ -142,6 +142,15 @@ export const LOG_EVENTS = {
   dailySummary: 'daily.summary',
   /** notify's entry per alarm notification, mailed by an alert policy. */
   alarmNotification: 'alarm.notification',
+  /** land's entry per message (outcome landed | already-landed | quarantined | … | retry; site). */
+  landBatch: 'land.batch',
+  /** detect's entry per batch (outcome … | skipped-invalid | no-rules | retry). */
+  detectBatch: 'detect.batch',
+  /** notify could not reach the webhook (retried by Pub/Sub) / the webhook refused (given up). */
+  notifyWebhookFailed: 'notify.webhook-failed',
+  notifyWebhookRefused: 'notify.webhook-refused',
+  /** A daily run (scheduled or CLI) found the lease held by another run. */
+  dailyLeaseHeld: 'daily.lease-held',
 } as const;
 
 export const FUNCTIONS = ['detect', 'land', 'notify', 'daily'] as const;
