@@ -98,7 +98,10 @@ async function leased<T>(ctx: DailyContext, opts: CommonOptions, command: string
   try {
     return await withLease(ctx.raw, { runId: ctx.runId, holder: cliHolder(command), waitMs: (opts.wait ?? 0) * 60_000, log: ctx.log }, fn);
   } catch (err) {
-    if (err instanceof LeaseHeldError) throw new RunFailed(err.message);
+    if (err instanceof LeaseHeldError) {
+      process.stderr.write(`plantlake: ${err.message}\n`);
+      throw new RunFailed(err.message);
+    }
     throw err;
   }
 }

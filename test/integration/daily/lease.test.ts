@@ -1,7 +1,11 @@
 // One daily run at a time: the lease object in the raw bucket, on the Storage emulator through
 // the official client. A second run is refused with who holds the lease and since when, or waits
 // for it; a lease whose holder died expires and is taken over; the holder renews it while it works.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envForTarget } from '../../../functions/adapters/clients.ts';
+import { repoRoot } from '../../../local/emulators/build.ts';
 import { createLogger } from '../../../functions/adapters/log.ts';
 import { OBJECTS } from '../../../functions/core/resources.ts';
 import { acquireLease, LeaseHeldError, readLease, withLease } from '../../../functions/daily/lease.ts';
@@ -85,5 +89,27 @@ describe('daily lease', () => {
     // Releasing a lost lease leaves the other run's lease alone.
     expect((await readLease(lake.raw))?.runId).toBe('usurper');
     await lake.raw.file(OBJECTS.dailyLease).delete();
+  });
+
+  it('the CLI back-fill says who holds the lease and exits 1, or waits for it with --wait', async () => {
+    const cli = (args: string[]) =>
+      new Promise<{ code: number; out: string; err: string }>((resolve) => {
+        const flags = ['--raw-bucket', lake.settings.rawBucket, '--config-bucket', lake.settings.configBucket, '--dataset', lake.dataset];
+        const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envForTarget(lake.target) };
+        execFile(process.execPath, [join(repoRoot, 'cli', 'plantlake.ts'), args[0]!, ...flags, ...args.slice(1)], { env, encoding: 'utf8', timeout: 120_000 }, (err, out, errOut) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
+        );
+      });
+    const held = await acquireLease(lake.raw, { runId: 'sched-1', holder: 'scheduled daily', log });
+    const refused = await cli(['backfill', '--from', '2024-05-01', '--to', '2024-05-02']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(`plantlake: another daily run holds the lease gs://…/${OBJECTS.dailyLease}: scheduled daily (run sched-1) since ${held.record.since}`);
+    const waiting = cli(['backfill', '--from', '2024-05-01', '--to', '2024-05-02', '--wait', '1']);
+    await new Promise((r) => setTimeout(r, 1_500));
+    await held.release();
+    const ran = await waiting;
+    expect(ran.code, ran.err).toBe(0);
+    expect(ran.err).toContain('waiting up to 1 min for the daily lease');
+    expect(await readLease(lake.raw)).toBeUndefined();
   });
 });
