@@ -128,6 +128,8 @@ export const OBJECTS = {
   alarmState: (site: string) => `state/alarms/site=${site}.json`,
   /** Alarm events a state commit holds until they are delivered (functions/detect/outbox.ts). */
   alarmOutboxPrefix: 'state/alarms/outbox/',
+  /** notify's shared record of what it sent, per site/tag/condition (functions/notify/sent-ledger.ts). */
+  notifyLedgerPrefix: 'notify/sent/',
   /** The daily job's lease: one run at a time (functions/daily/lease.ts). */
   dailyLease: 'state/daily/lease.json',
   readingsPrefix: 'readings/',
