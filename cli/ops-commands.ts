@@ -7,13 +7,13 @@ import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { createClients, EMULATOR_ENV, targetFromEnv, type Clients } from '../functions/adapters/clients.ts';
 import { ENV } from '../functions/core/function-env.ts';
-import { DATASET, DEAD_LETTER_SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
+import { DATASET, DEAD_LETTER_SUBSCRIPTIONS, SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
 import { Gateway } from '../local/plant/gateway.ts';
 import { checkCatalog, checkRules, uploadConfigObject, type Checked } from './config-objects.ts';
 import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { formatRows, runQuery, sqlFor } from './query.ts';
 import { batchesFromReadings, formatOf, readingsFromText } from './readings-file.ts';
-import { readStatus } from './status.ts';
+import { readStatus, statusLines } from './status.ts';
 
 
 function readText(path: string): string {
@@ -132,16 +132,18 @@ export function registerOpsCommands(program: Command): void {
 
   program
     .command('status')
-    .description('dead-letter backlogs, quarantined inputs, the raw zone and the last loads')
+    .description('dead-letter and live backlogs, quarantined inputs, the raw zone, the daily lease and the last loads')
     .addOption(new Option('--raw-bucket <name>', 'raw zone bucket').env(ENV.rawBucket))
     .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET))
     .option('--dead-letter <subscriptions...>', 'dead-letter subscriptions to peek', Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((s) => s.name))
+    .option('--subscription <subscriptions...>', 'live subscriptions whose backlog to read from Cloud Monitoring', Object.values(SUBSCRIPTIONS).map((s) => s.name))
     .option('--json', 'print JSON')
-    .action(async (opts: { rawBucket?: string; dataset: string; deadLetter: string[]; json?: boolean }) => {
+    .action(async (opts: { rawBucket?: string; dataset: string; deadLetter: string[]; subscription: string[]; json?: boolean }) => {
       const c = clients();
       const status = await readStatus(c, {
         projectId: await projectIdOf(c),
         deadLetterSubscriptions: opts.deadLetter,
+        subscriptions: opts.subscription,
         rawBucket: need(opts.rawBucket, '--raw-bucket', ENV.rawBucket),
         dataset: opts.dataset,
       });
@@ -149,13 +151,6 @@ export function registerOpsCommands(program: Command): void {
         process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
         return;
       }
-      const lines = [
-        ...status.deadLetters.map((d) => `dead letters  ${d.subscription}: ${d.waiting}${d.capped ? '+' : ''} waiting`),
-        `quarantine    ${status.quarantined} object(s)${status.quarantinedLatest ? `, newest ${status.quarantinedLatest}` : ''}`,
-        `raw zone      ${status.rawDays.length} day(s)${status.rawDays.length ? `, ${status.rawDays[0]} … ${status.rawDays.at(-1)}` : ''}`,
-        'last loads',
-        formatRows(status.lastLoads, 'table'),
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      process.stdout.write(`${statusLines(status, (rows) => formatRows(rows, 'table')).join('\n')}\n`);
     });
 }
