@@ -14,6 +14,7 @@ import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { formatRows, runQuery, sqlFor } from './query.ts';
 import { batchesFromReadings, formatOf, readingsFromText } from './readings-file.ts';
 import { readStatus, statusLines } from './status.ts';
+import { datasetId } from '../local/option-values.ts';
 
 
 function readText(path: string): string {
@@ -119,7 +120,7 @@ export function registerOpsCommands(program: Command): void {
     .command('query')
     .description('run SQL (use ${project} and ${dataset}), or read a view of sql/views by name; print a table or CSV')
     .argument('<sql-or-view>', 'SQL text, or a view name such as alarm_top_tags')
-    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET))
+    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).argParser(datasetId).default(DATASET))
     .addOption(new Option('--location <location>', 'BigQuery location').env(ENV.bigqueryLocation))
     .option('--limit <n>', 'rows to read from a view', wholeNumber, 100)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'csv']).default('table'))
@@ -134,7 +135,7 @@ export function registerOpsCommands(program: Command): void {
     .command('status')
     .description('dead-letter and live backlogs, quarantined inputs, the raw zone, the daily lease and the last loads')
     .addOption(new Option('--raw-bucket <name>', 'raw zone bucket').env(ENV.rawBucket))
-    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET))
+    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).argParser(datasetId).default(DATASET))
     .option('--dead-letter <subscriptions...>', 'dead-letter subscriptions to peek', Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((s) => s.name))
     .option('--subscription <subscriptions...>', 'live subscriptions whose backlog to read from Cloud Monitoring', Object.values(SUBSCRIPTIONS).map((s) => s.name))
     .option('--json', 'print JSON')
