@@ -5,7 +5,8 @@
 // against a local webhook that answers at once:
 //   (a) baseline: the chat webhook POST alone (postJson), what notify costs at least;
 //   (b) the notify handler in process: decode, dedupe/throttle, ledger claim + confirm, wording,
-//       e-mail log entry, webhook POST.
+//       e-mail log entry, webhook POST;
+//   (c) the ledger's claim + confirm alone, to attribute (b).
 // Prints figures and the ratio to the baseline; asserts nothing.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import { createLogger } from '../functions/adapters/log.ts';
 import { DEFAULT_RETRY, postJson } from '../functions/adapters/webhook-client.ts';
 import type { AlarmEvent } from '../functions/core/index.ts';
 import { createNotify } from '../functions/notify/notify.ts';
+import { createLedger } from '../functions/notify/sent-ledger.ts';
 import { startEmulators } from '../local/emulators/stack.ts';
 import { pipelineNames, provision } from '../local/provision.ts';
 
@@ -97,7 +99,20 @@ try {
   });
   const handler = performance.now() - t;
   console.log(line('(b) notify handler (ledger claim + confirm, wording, webhook)', handler));
-  console.log(`ratio (b)/(a): ${(handler / baseline).toFixed(2)}x; the ledger's storage round trips are the difference (${((handler - baseline) / EVENTS).toFixed(1)} ms per notification here)`);
+  // (c) the ledger alone (claim + confirm), on fresh keys, to attribute (b).
+  const ledger = createLedger(clients.storage.bucket(names.buckets.raw));
+  const fresh = all.map((ev) => ({ ...ev, site: 'BENCH-02' }));
+  const freshPairs = Array.from({ length: EVENTS / 2 }, (_, i) => [fresh[2 * i]!, fresh[2 * i + 1]!] as const);
+  t = performance.now();
+  await pool(freshPairs, CONCURRENCY, async (pair) => {
+    for (const ev of pair) {
+      const c = await ledger.claim(ev);
+      if (c.decision === 'send') await c.claim.confirm();
+    }
+  });
+  const ledgerOnly = performance.now() - t;
+  console.log(line('(c) the ledger alone: claim + confirm', ledgerOnly));
+  console.log(`ratio (b)/(a): ${(handler / baseline).toFixed(2)}x; the ledger (c) is ${((ledgerOnly / handler) * 100).toFixed(0)} % of (b)`);
   console.log(`memory: rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 } finally {
   await stack.stop();

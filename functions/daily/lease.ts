@@ -81,8 +81,8 @@ export async function acquireLease(bucket: Bucket, options: LeaseOptions): Promi
       preconditionOpts: { ifGenerationMatch },
       metadata: { contentType: 'application/json', cacheControl: 'no-store' },
     });
-    const [meta] = await file.getMetadata();
-    return Number(meta.generation);
+    // The upload's answer carries the new generation; ask only if it did not.
+    return file.metadata.generation !== undefined ? Number(file.metadata.generation) : Number((await file.getMetadata())[0].generation);
   };
 
   for (;;) {

@@ -91,8 +91,8 @@ export function createLedger(bucket: Bucket, now: () => Date = () => new Date())
   async function write(name: string, state: LedgerState, ifGenerationMatch: number): Promise<number> {
     const file = bucket.file(name);
     await file.save(JSON.stringify(state), { resumable: false, preconditionOpts: { ifGenerationMatch }, metadata: { contentType: 'application/json', cacheControl: 'no-store' } });
-    const [meta] = await file.getMetadata();
-    return Number(meta.generation);
+    // The upload's answer carries the new generation; ask only if it did not.
+    return file.metadata.generation !== undefined ? Number(file.metadata.generation) : Number((await file.getMetadata())[0].generation);
   }
   /** Applies `change` to the current state, retrying on a lost race; `undefined` = nothing to do. */
   async function update(name: string, change: (s: LedgerState) => LedgerState | undefined): Promise<void> {
@@ -119,8 +119,10 @@ export function createLedger(bucket: Bucket, now: () => Date = () => new Date())
         const verdict = decide(state, mark, now().getTime());
         if (verdict.decision !== 'send') return verdict;
         const pending = { ...mark, claimedAt: now().toISOString() };
+        const claimedState: LedgerState = { ...state, pending };
+        let claimedGeneration: number;
         try {
-          await write(name, { ...state, pending }, generation);
+          claimedGeneration = await write(name, claimedState, generation);
         } catch (err) {
           if (isPreconditionFailed(err)) continue; // another instance changed it: decide again
           throw err;
@@ -129,14 +131,24 @@ export function createLedger(bucket: Bucket, now: () => Date = () => new Date())
         return {
           decision: 'send',
           claim: {
-            confirm: () =>
-              update(name, (s) => {
+            confirm: async () => {
+              // Usually nobody touched it since the claim: one conditional write, no read.
+              const { pending: _p, ...rest } = claimedState;
+              const sent = rest.sent !== undefined && isNewer(rest.sent, mark) ? rest.sent : mark;
+              try {
+                await write(name, { ...rest, sent }, claimedGeneration);
+                return;
+              } catch (err) {
+                if (!isPreconditionFailed(err)) throw err;
+              }
+              await update(name, (s) => {
                 // Never move `sent` backwards, even if a newer event went out meanwhile (a claim
                 // that outlived its TTL).
-                const sent = s.sent !== undefined && isNewer(s.sent, mark) ? s.sent : mark;
-                const { pending: p, ...rest } = s;
-                return { ...rest, sent, ...(p !== undefined && !ours(s) ? { pending: p } : {}) };
-              }),
+                const latest = s.sent !== undefined && isNewer(s.sent, mark) ? s.sent : mark;
+                const { pending: p, ...others } = s;
+                return { ...others, sent: latest, ...(p !== undefined && !ours(s) ? { pending: p } : {}) };
+              });
+            },
             abandon: () =>
               update(name, (s) => {
                 if (!ours(s)) return undefined;
