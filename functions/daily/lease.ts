@@ -96,11 +96,12 @@ export async function acquireLease(bucket: Bucket, options: LeaseOptions): Promi
     // Someone holds it: read who, and whether it is still alive.
     let current: { record: LeaseRecord; generation: number };
     try {
-      const [body] = await file.download();
-      const [meta] = await file.getMetadata();
-      current = { record: JSON.parse(body.toString('utf8')) as LeaseRecord, generation: Number(meta.generation) };
+      const generation = Number((await file.getMetadata())[0].generation);
+      // That exact generation, so the holder read and the takeover's precondition agree.
+      const [body] = await bucket.file(OBJECTS.dailyLease, { generation }).download();
+      current = { record: JSON.parse(body.toString('utf8')) as LeaseRecord, generation };
     } catch (err) {
-      if (isNotFound(err)) continue; // released in between: try again
+      if (isNotFound(err)) continue; // released or replaced in between: try again
       throw err;
     }
     if (Date.parse(current.record.expiresAt) <= now().getTime()) {

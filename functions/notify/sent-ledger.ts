@@ -78,14 +78,21 @@ export const NOTIFY_LEDGER_PREFIX = OBJECTS.notifyLedgerPrefix;
 
 export function createLedger(bucket: Bucket, now: () => Date = () => new Date()) {
   async function read(name: string): Promise<{ state: LedgerState; generation: number }> {
-    const file = bucket.file(name);
-    try {
-      const [body] = await file.download();
-      const [meta] = await file.getMetadata();
-      return { state: JSON.parse(body.toString('utf8')) as LedgerState, generation: Number(meta.generation) };
-    } catch (err) {
-      if (isNotFound(err)) return { state: {}, generation: 0 };
-      throw err;
+    for (;;) {
+      let generation: number;
+      try {
+        generation = Number((await bucket.file(name).getMetadata())[0].generation);
+      } catch (err) {
+        if (isNotFound(err)) return { state: {}, generation: 0 };
+        throw err;
+      }
+      try {
+        // That exact generation, so the state read and the precondition written against agree.
+        const [body] = await bucket.file(name, { generation }).download();
+        return { state: JSON.parse(body.toString('utf8')) as LedgerState, generation };
+      } catch (err) {
+        if (!isNotFound(err)) throw err; // replaced in between: read again
+      }
     }
   }
   async function write(name: string, state: LedgerState, ifGenerationMatch: number): Promise<number> {
