@@ -1,5 +1,6 @@
-// Operations alerts, by e-mail: dead letters waiting, function errors, and a daily load that did
-// not happen. Log contract the functions follow (structured JSON on stdout, one object per line,
+// Operations alerts, by e-mail: dead letters (waiting, or any one forwarded), function errors,
+// and a daily load that did not happen; ops-alerts.ts adds what goes wrong quietly (quarantine
+// volume, detect skipping, webhook failing, daily partial/failed). Runbook: README "Runbook". Log contract the functions follow (structured JSON on stdout, one object per line,
 // which Cloud Run turns into jsonPayload; https://cloud.google.com/run/docs/logging#using-json):
 //   - any entry with "severity": "ERROR" (or worse) from a function counts as a function error,
 //     except notify's alarm notifications ("event": "alarm.notification");
