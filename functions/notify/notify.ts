@@ -102,7 +102,17 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
       return;
     }
 
-    const claimed = await ledger.claim(event);
+    let claimed;
+    try {
+      claimed = await ledger.claim(event);
+    } catch (err) {
+      log.error(
+        `could not read or write notify's ledger in gs://${settings.rawBucket}/${OBJECTS.notifyLedgerPrefix} (${err instanceof Error ? err.message : String(err)}); ` +
+          'the alert is not acked, so Pub/Sub retries it. If this persists, check that notify may read and write objects under that prefix.',
+        { event: 'notify.ledger-failed', ...ids },
+      );
+      throw err;
+    }
     if (claimed.decision === 'duplicate') {
       log.log('DEBUG', `alarm ${event.eventId} was notified already (by another instance)`, { event: 'notify.duplicate', ...ids });
       throttle.markSent(event.eventId);
