@@ -13,7 +13,7 @@ import { checkCatalog, checkRules, uploadConfigObject, type Checked } from './co
 import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { formatRows, runQuery, sqlFor } from './query.ts';
 import { batchesFromReadings, formatOf, readingsFromText } from './readings-file.ts';
-import { readStatus, statusLines } from './status.ts';
+import { quarantineGroups, readStatus, statusLines } from './status.ts';
 import { datasetId } from '../local/option-values.ts';
 
 
@@ -138,8 +138,9 @@ export function registerOpsCommands(program: Command): void {
     .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).argParser(datasetId).default(DATASET))
     .option('--dead-letter <subscriptions...>', 'dead-letter subscriptions to peek', Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((s) => s.name))
     .option('--subscription <subscriptions...>', 'live subscriptions whose backlog to read from Cloud Monitoring', Object.values(SUBSCRIPTIONS).map((s) => s.name))
+    .option('--quarantine-by-site', 'also read every quarantine record (streamed) and count them by site and reason')
     .option('--json', 'print JSON')
-    .action(async (opts: { rawBucket?: string; dataset: string; deadLetter: string[]; subscription: string[]; json?: boolean }) => {
+    .action(async (opts: { rawBucket?: string; dataset: string; deadLetter: string[]; subscription: string[]; quarantineBySite?: boolean; json?: boolean }) => {
       const c = clients();
       const status = await readStatus(c, {
         projectId: await projectIdOf(c),
@@ -148,10 +149,17 @@ export function registerOpsCommands(program: Command): void {
         rawBucket: need(opts.rawBucket, '--raw-bucket', ENV.rawBucket),
         dataset: opts.dataset,
       });
+      const bySite = opts.quarantineBySite ? await quarantineGroups(c.storage.bucket(need(opts.rawBucket, '--raw-bucket', ENV.rawBucket))) : undefined;
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(bySite ? { ...status, quarantineBySite: bySite } : status, null, 2)}\n`);
         return;
       }
-      process.stdout.write(`${statusLines(status, (rows) => formatRows(rows, 'table')).join('\n')}\n`);
+      const lines = statusLines(status, (rows) => formatRows(rows, 'table'));
+      if (bySite) {
+        lines.push('quarantine by site and reason');
+        for (const g of bySite.groups) lines.push(`  ${String(g.count).padStart(7)}  site ${g.site}  ${g.reason}`);
+        if (bySite.other > 0) lines.push(`  ${String(bySite.other).padStart(7)}  (other sites and reasons)`);
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

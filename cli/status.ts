@@ -97,6 +97,38 @@ async function sample(file: File): Promise<QuarantineSample> {
   }
 }
 
+export interface QuarantineGroup {
+  site: string;
+  /** The reason up to its first detail (the text before the first " (" or ";"), so alike reasons group. */
+  reason: string;
+  count: number;
+}
+
+const MAX_GROUPS = 50;
+
+/** Reads every quarantine record, streamed and a few at a time, counting by site and reason; holds only the counts. */
+export async function quarantineGroups(raw: ReturnType<Storage['bucket']>, concurrency = 8): Promise<{ groups: QuarantineGroup[]; other: number }> {
+  const counts = new Map<string, QuarantineGroup>();
+  let other = 0;
+  const inFlight = new Set<Promise<void>>();
+  const count = async (file: File) => {
+    const s = await sample(file);
+    const reason = s.reason.split(/ \(|;/)[0]!.slice(0, 120);
+    const key = `${s.site}\u0000${reason}`;
+    const g = counts.get(key);
+    if (g) g.count++;
+    else if (counts.size < MAX_GROUPS) counts.set(key, { site: s.site, reason, count: 1 });
+    else other++;
+  };
+  for await (const item of raw.getFilesStream({ prefix: OBJECTS.quarantinePrefix })) {
+    const p = count(item as File).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  return { groups: [...counts.values()].sort((a, b) => b.count - a.count || (a.site < b.site ? -1 : 1)), other };
+}
+
 export async function readStatus(clients: { target: Target; pubsub: PubSub; storage: Storage; bigquery: BigQuery }, names: StatusNames): Promise<Status> {
   const deadLetters = [];
   for (const subscription of names.deadLetterSubscriptions) {

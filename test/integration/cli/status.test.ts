@@ -89,4 +89,17 @@ describe('plantlake status on a large lake', () => {
     await lease.release();
     expect((await plantlake(['status', '--dead-letter', names.deadLetterSubscriptions.readings])).out).toContain('daily lease   free');
   });
+
+  it('--quarantine-by-site reads every record, streamed, and counts by site and reason', async () => {
+    const r = await plantlake(['status', '--json', '--quarantine-by-site', '--dead-letter', names.deadLetterSubscriptions.readings]);
+    expect(r.code, r.err).toBe(0);
+    const s = JSON.parse(r.out) as { quarantineBySite: { groups: { site: string; reason: string; count: number }[]; other: number } };
+    expect(s.quarantineBySite).toEqual({
+      groups: [
+        { site: 'REF-01', reason: 'readings[0].ts: not an RFC 3339 time', count: QUARANTINED / 2 },
+        { site: 'WELL-01', reason: 'readings[0].ts: not an RFC 3339 time', count: QUARANTINED / 2 },
+      ],
+      other: 0,
+    });
+  });
 });
