@@ -38,6 +38,7 @@ export const AlarmEventRow = Type.Object(
     reading_ts: Timestamp,
     detected_at: Timestamp,
     rules_version: Type.String(),
+    late: Type.Union([Type.Boolean(), Type.Null()]),
   },
   { additionalProperties: false, title: 'AlarmEventRow', description: 'Row of BigQuery table alarm_events' },
 );
