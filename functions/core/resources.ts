@@ -17,7 +17,7 @@ export interface SubscriptionSpec {
   readonly ackDeadlineSeconds: number;
   /** Delivery attempts before the message goes to the dead-letter topic (Pub/Sub allows 5–100). */
   readonly maxDeliveryAttempts: number;
-  /** Ordered delivery per ordering key (alerts are ordered per tag). */
+  /** Ordered delivery per ordering key (readings per site for detect, alerts per tag). */
   readonly enableMessageOrdering: boolean;
   readonly retryMinimumBackoffSeconds: number;
   readonly retryMaximumBackoffSeconds: number;
@@ -42,7 +42,8 @@ export const SUBSCRIPTIONS = {
     deadLetterTopic: TOPICS.readingsDeadLetter,
     ackDeadlineSeconds: 60,
     maxDeliveryAttempts: 10,
-    enableMessageOrdering: false,
+    // Publishers set the site as ordering key: detect evaluates a site's batches in publish order.
+    enableMessageOrdering: true,
     ...retry,
   },
   notify: {

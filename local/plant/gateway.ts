@@ -1,8 +1,9 @@
 // A field gateway's store-and-forward: batches queue in order and are published one after another;
 // when publishing fails (link down, Pub/Sub unavailable) they stay buffered and are retried with
 // backoff, keeping their batchId, so a resend lands once. The simulator keeps the buffer in
-// memory; a real gateway keeps it on disk (e.g. SQLite) to survive a restart.
-export type Publish = (data: Buffer, attributes: Record<string, string>) => Promise<string>;
+// memory; a real gateway keeps it on disk (e.g. SQLite) to survive a restart. Each batch goes out
+// with its site as ordering key (site-publisher.ts), one after another, so order is kept per site.
+export type Publish = (data: Buffer, attributes: Record<string, string>, orderingKey: string) => Promise<string>;
 
 export interface GatewayStats {
   published: number;
@@ -49,7 +50,7 @@ export class Gateway {
     while (this.queue.length > 0) {
       const batch = this.queue[0]!;
       try {
-        await this.publish(Buffer.from(JSON.stringify(batch)), { site: batch.site, schemaVersion: '1' });
+        await this.publish(Buffer.from(JSON.stringify(batch)), { site: batch.site, schemaVersion: '1' }, batch.site);
         this.queue.shift();
         this.stats.published++;
         this.stats.buffered = this.queue.length;
