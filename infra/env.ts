@@ -13,6 +13,7 @@ export const FUNCTION_ENV: Readonly<Record<FunctionName, readonly EnvKey[]>> = {
   detect: ['environment', 'rawBucket', 'configBucket', 'alertsTopic'],
   notify: ['environment', 'rawBucket', 'configBucket', 'webhookUrl', 'webhookFormat', 'alertEmails'],
   daily: ['environment', 'rawBucket', 'configBucket', 'dataset', 'coldlineAgeDays', 'retentionDays', 'bigqueryLocation'],
+  sweep: ['environment', 'rawBucket', 'configBucket', 'alertsTopic'],
 };
 
 /** Variables injected from Secret Manager rather than set as plain values. */

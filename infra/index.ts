@@ -5,11 +5,13 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { DATASET, FUNCTIONS, TABLES, type FunctionName } from '../functions/core/resources.ts';
 import { ChatWebhook } from './components/chat-webhook.ts';
+import { DetectAlerts } from './components/detect-alerts.ts';
 import { Functions } from './components/functions.ts';
 import { Ingestion } from './components/ingestion.ts';
 import { Lake } from './components/lake.ts';
 import { Observability } from './components/observability.ts';
 import { Schedule } from './components/schedule.ts';
+import { StaleSweep } from './components/stale-sweep.ts';
 import { Warehouse } from './components/warehouse.ts';
 import { loadConfig, NAMESPACE } from './config.ts';
 import { functionSource, type FunctionSource } from './sources.ts';
@@ -98,7 +100,9 @@ const schedule = new Schedule(
   opts,
 );
 
-new Observability(
+const staleSweep = new StaleSweep('stale-sweep', { project: cfg.project, region: cfg.region, sweep: functions.services.sweep }, opts);
+
+const observability = new Observability(
   'observability',
   {
     stack: cfg.stack,
@@ -106,6 +110,17 @@ new Observability(
     alarmEmails: cfg.alarmEmails,
     dailyService: functions.services.daily.fn.name,
     notifyService: functions.services.notify.fn.name,
+  },
+  opts,
+);
+
+new DetectAlerts(
+  'detect-alerts',
+  {
+    stack: cfg.stack,
+    notificationChannels: observability.opsChannels,
+    landService: functions.services.land.fn.name,
+    detectService: functions.services.detect.fn.name,
   },
   opts,
 );
@@ -118,5 +133,7 @@ export const functionUris = {
   land: functions.services.land.uri,
   notify: functions.services.notify.uri,
   daily: functions.services.daily.uri,
+  sweep: functions.services.sweep.uri,
 };
 export const dailyJob = schedule.job.name;
+export const sweepJob = staleSweep.job.name;

@@ -20,6 +20,7 @@ const BUCKETS: Readonly<Record<FunctionName, readonly ('rawBucket' | 'configBuck
   detect: ['rawBucket', 'configBucket'],
   notify: ['configBucket'],
   daily: ['rawBucket', 'configBucket'],
+  sweep: ['rawBucket', 'configBucket'],
 };
 
 const UNUSED = '(not used by this function)';

@@ -129,6 +129,8 @@ export const OBJECTS = {
   alarmState: (site: string) => `state/alarms/site=${site}.json`,
   /** Alarm events a state commit holds until they are delivered (functions/detect/outbox.ts). */
   alarmOutboxPrefix: 'state/alarms/outbox/',
+  /** The sites that have an alarm state, for the STALE sweep (functions/detect/site-registry.ts). */
+  alarmSites: 'state/alarms/sites.json',
   readingsPrefix: 'readings/',
   quarantinePrefix: 'quarantine/',
   alarmEventsPrefix: 'alarm-events/',
@@ -145,5 +147,15 @@ export const LOG_EVENTS = {
   alarmNotification: 'alarm.notification',
 } as const;
 
-export const FUNCTIONS = ['detect', 'land', 'notify', 'daily'] as const;
+/** land's entry per batch (with site); the site-silence alert counts them (infra/components/detect-alerts.ts). */
+export const LAND_BATCH_EVENT = 'land.batch';
+
+/** detect's entries that the rules alert policy keys on (infra/components/detect-alerts.ts). */
+export const DETECT_LOG_EVENTS = {
+  batch: 'detect.batch',
+  rulesInvalid: 'detect.rules-invalid',
+  rulesMissing: 'detect.rules-missing',
+} as const;
+
+export const FUNCTIONS = ['detect', 'land', 'notify', 'daily', 'sweep'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];

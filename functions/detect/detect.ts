@@ -12,6 +12,7 @@ import type { Logger } from '../adapters/log.ts';
 import { createObjectCache, type ObjectCache } from '../adapters/object-cache.ts';
 import { readPubSubEvent } from '../adapters/pubsub-message.ts';
 import { processSiteBatch } from './site-commit.ts';
+import { createSiteRegistry } from './site-registry.ts';
 
 export interface DetectOptions {
   readonly storage: Storage;
@@ -82,6 +83,7 @@ export function createDetect(options: DetectOptions): DetectHandler {
     publisher: createAlertPublisher(options.pubsub, options.alertsTopic),
     maxAttempts: options.maxCommitAttempts ?? 8,
   };
+  const sites = createSiteRegistry(bucket);
 
   return async function detect(event: unknown): Promise<void> {
     const started = performance.now();
@@ -111,6 +113,7 @@ export function createDetect(options: DetectOptions): DetectHandler {
         throw new NoRulesError(reason);
       }
       const result = await processSiteBatch(deps, batch, current, at);
+      await sites.ensure(batch.site); // so the STALE sweep judges the site when it falls silent
       log.info(`${result.outcome} batch ${batch.batchId} of site ${batch.site}: ${result.events.length} alarm event(s)`, {
         event: 'detect.batch',
         outcome: result.outcome,
