@@ -4,7 +4,8 @@
 //     copy is recognised. A redelivery of an event not yet fully sent keeps its first decision.
 //   - throttle: an `active` of one site/tag/condition within `windowMs` after the last notified
 //     `active` of the same is held back and counted (a chattering alarm, ISA-18.2 §16.5); a
-//     `cleared` always goes out and reports how many activations were held back.
+//     `cleared` always goes out and reports how many activations were held back. An activation
+//     found in late data is never held back: it is told once, as past (its cleared is not sent).
 // Memory only: notify has no store of its own (least privilege, and one more write per alarm
 // would slow every notification). With several instances a duplicate can slip through per
 // instance; run notify with few max instances (alerts are ordered per tag, which already routes
@@ -44,7 +45,10 @@ export function createThrottle(options: { windowMs: number; remember?: number })
       const key = `${event.site}/${event.tag}/${event.condition}`;
       const last = lastActive.get(key);
       let verdict: Verdict;
-      if (event.transition === 'cleared') {
+      if (event.late === true) {
+        // Found in late data: told once whatever the live alarm did (notify.ts drops its cleared).
+        verdict = { decision: 'send', throttledBefore: 0 };
+      } else if (event.transition === 'cleared') {
         verdict = { decision: 'send', throttledBefore: last?.held ?? 0 };
         if (last !== undefined) last.held = 0;
       } else if (last !== undefined && nowMs - last.at < options.windowMs) {
