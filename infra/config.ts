@@ -7,6 +7,7 @@ import { FUNCTIONS, SUBSCRIPTIONS, type FunctionName } from '../functions/core/r
 import { bucketPrefix, cron, email, httpsUrl, member, memory, path, region, timeZone } from './config-checks.ts';
 import { ConfigReader, type RawConfig } from './config-readers.ts';
 import { DEFAULT_TIME_BUDGET_SECONDS } from '../functions/daily/settings.ts';
+import { MAX_STATE_SHARDS } from '../functions/core/state-shards.ts';
 
 export const NAMESPACE = 'plantlake';
 
@@ -26,6 +27,7 @@ export interface PlantlakeConfig {
   readonly coldlineAgeDays: number;
   /** Days after which raw objects are deleted; undefined keeps them forever. */
   readonly retentionDays: number | undefined;
+  readonly stateShards: number;
   readonly dailySchedule: string;
   readonly dailyTimeZone: string;
   readonly functions: Readonly<Record<FunctionName, FunctionSettings>>;
@@ -91,6 +93,13 @@ export function loadConfig(
     expect: 'a whole number of days ≥ 1',
     example: '3650',
     min: 1,
+  });
+  const stateShards = r.integer({
+    key: 'stateShards',
+    expect: `a whole number from 1 to ${MAX_STATE_SHARDS} (set it before a site's first batch; changing it starts every site's alarm state fresh)`,
+    example: '32',
+    min: 1,
+    max: MAX_STATE_SHARDS,
   });
   const dailySchedule = r.string({
     ...req,
@@ -251,6 +260,7 @@ export function loadConfig(
     bucketPrefix: must(prefix),
     coldlineAgeDays: must(coldlineAgeDays),
     retentionDays,
+    stateShards: stateShards ?? 1,
     dailySchedule: must(dailySchedule).trim(),
     dailyTimeZone: must(dailyTimeZone),
     functions,

@@ -83,6 +83,7 @@ const functions = new Functions(
     chatWebhook,
     chatWebhookFormat: cfg.chatWebhookFormat,
     alarmEmails: cfg.alarmEmails,
+    stateShards: cfg.stateShards,
   },
   opts,
 );

@@ -125,8 +125,9 @@ export const OBJECTS = {
   tagCatalog: 'catalog/tags.yaml',
   /** detect's prefix in the raw bucket: alarm state and its outbox (kept out of readings/). */
   alarmStatePrefix: 'state/alarms/',
-  /** Alarm state of one site. */
-  alarmState: (site: string) => `state/alarms/site=${site}.json`,
+  /** Alarm state of one site, or of one of its shards when the state is sharded (state-shards.ts). */
+  alarmState: (site: string, shard?: { readonly index: number; readonly count: number }) =>
+    shard === undefined || shard.count <= 1 ? `state/alarms/site=${site}.json` : `state/alarms/site=${site}/shard=${shard.index}-of-${shard.count}.json`,
   /** Alarm events a state commit holds until they are delivered (functions/detect/outbox.ts). */
   alarmOutboxPrefix: 'state/alarms/outbox/',
   /** The sites that have an alarm state, for the STALE sweep (functions/detect/site-registry.ts). */

@@ -5,7 +5,7 @@
 // in the end, dead-letters.
 import type { PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
-import { OBJECTS, parseBatch, parseRules, type CompiledRules } from '../core/index.ts';
+import { checkShards, OBJECTS, parseBatch, parseRules, type CompiledRules } from '../core/index.ts';
 import { createAlarmStateStore } from '../adapters/alarm-state-store.ts';
 import { createAlertPublisher } from '../adapters/alert-publisher.ts';
 import type { Logger } from '../adapters/log.ts';
@@ -24,6 +24,8 @@ export interface DetectOptions {
   /** How long a checked rules generation is trusted (see object-cache.ts). */
   readonly rulesCheckEveryMs: number;
   readonly maxCommitAttempts?: number;
+  /** State objects per site (functions/core/state-shards.ts); default 1. The sweep must use the same. */
+  readonly stateShards?: number;
   readonly now?: () => Date;
 }
 
@@ -82,6 +84,7 @@ export function createDetect(options: DetectOptions): DetectHandler {
     store: createAlarmStateStore(bucket),
     publisher: createAlertPublisher(options.pubsub, options.alertsTopic),
     maxAttempts: options.maxCommitAttempts ?? 8,
+    shards: checkShards(options.stateShards ?? 1, 'the number of alarm state shards (PLANTLAKE_STATE_SHARDS)'),
   };
   const sites = createSiteRegistry(bucket);
 

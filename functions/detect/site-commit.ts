@@ -5,8 +5,8 @@
 // STALE sweep (functions/sweep) both go through it. The order keeps "no event lost, none invented"
 // under retries and races; see outbox.ts.
 import type { Bucket } from '@google-cloud/storage';
-import { evaluate, type AlarmEvent, type AlarmState, type CompiledRules, type Evaluation, type ReadingBatch } from '../core/index.ts';
-import type { AlarmStateStore } from '../adapters/alarm-state-store.ts';
+import { evaluate, splitByShard, type AlarmEvent, type AlarmState, type CompiledRules, type Evaluation, type ReadingBatch } from '../core/index.ts';
+import type { AlarmStateStore, Shard } from '../adapters/alarm-state-store.ts';
 import type { AlertPublisher } from '../adapters/alert-publisher.ts';
 import { deliverOutbox, readOutbox, writeOutbox } from './deliver-outbox.ts';
 import { makeOutbox } from './outbox.ts';
@@ -19,6 +19,8 @@ export interface SiteDeps {
   readonly maxAttempts: number;
   /** Waits before attempt n (n ≥ 2); default commitBackoff. */
   readonly backoff?: (attempt: number) => Promise<void>;
+  /** State objects per site (functions/core/state-shards.ts); default 1. */
+  readonly shards?: number;
 }
 
 export interface SiteResult {
@@ -45,12 +47,12 @@ export function commitBackoff(attempt: number): Promise<void> {
  * Evaluates `step` on the site's current state and commits the result. `label` names the outbox
  * and the alarm-events objects (a batch id, or the sweep's tick).
  */
-export async function commitSite(deps: SiteDeps, site: string, label: string, step: (state: AlarmState) => Evaluation): Promise<SiteResult> {
+export async function commitSite(deps: SiteDeps, site: string, label: string, step: (state: AlarmState) => Evaluation, shard?: Shard): Promise<SiteResult> {
   const backoff = deps.backoff ?? commitBackoff;
   let recovered = 0;
   for (let attempt = 1; attempt <= deps.maxAttempts; attempt++) {
     if (attempt > 1) await backoff(attempt);
-    const stored = await deps.store.read(site);
+    const stored = await deps.store.read(site, shard);
     if (stored === null) continue; // replaced between metadata and content: read again
     if (stored.outbox !== null) {
       const pending = await readOutbox(deps.bucket, site, stored.outbox);
@@ -66,7 +68,7 @@ export async function commitSite(deps: SiteDeps, site: string, label: string, st
     }
     const outbox = events.length > 0 ? makeOutbox(site, label, events) : null;
     if (outbox !== null) await writeOutbox(deps.bucket, outbox);
-    if (!(await deps.store.commit(site, state, stored.generation, { batchId: label, outbox: outbox?.id ?? null }))) {
+    if (!(await deps.store.commit(site, state, stored.generation, { batchId: label, outbox: outbox?.id ?? null }, shard))) {
       continue; // another instance committed first: evaluate again on its state
     }
     const objects = outbox === null ? [] : await deliverOutbox(deps, outbox);
@@ -79,7 +81,25 @@ export async function commitSite(deps: SiteDeps, site: string, label: string, st
   );
 }
 
-/** One batch through the alarm engine for its site. */
-export function processSiteBatch(deps: SiteDeps, batch: ReadingBatch, rules: CompiledRules, now: Date): Promise<SiteResult> {
-  return commitSite(deps, batch.site, batch.batchId, (state) => evaluate(state, batch, rules, now));
+/** One batch through the alarm engine for its site: one commit, or one per shard its tags touch. */
+export async function processSiteBatch(deps: SiteDeps, batch: ReadingBatch, rules: CompiledRules, now: Date): Promise<SiteResult> {
+  const count = deps.shards ?? 1;
+  if (count <= 1) return commitSite(deps, batch.site, batch.batchId, (state) => evaluate(state, batch, rules, now));
+  const results = await Promise.all(
+    splitByShard(batch, count).map(({ shard, batch: part }) =>
+      commitSite(deps, batch.site, `${batch.batchId}.shard-${shard}`, (state) => evaluate(state, part, rules, now), { index: shard, count }),
+    ),
+  );
+  return {
+    outcome: results.some((r) => r.outcome === 'committed') ? 'committed' : 'no-change',
+    events: results.flatMap((r) => r.events),
+    attempts: Math.max(...results.map((r) => r.attempts)),
+    objects: results.flatMap((r) => r.objects),
+    recovered: results.reduce((n, r) => n + r.recovered, 0),
+  };
+}
+
+/** Every shard of a site, for the STALE sweep. */
+export function siteShards(count: number): Array<Shard | undefined> {
+  return count <= 1 ? [undefined] : Array.from({ length: count }, (_, index) => ({ index, count }));
 }

@@ -5,7 +5,7 @@
 // No authentication code here on purpose: Cloud Run verifies the OIDC token before the request
 // reaches this code, and only the sweep scheduler's identity may invoke it (infra/components/stale-sweep.ts).
 import * as functions from '@google-cloud/functions-framework';
-import { CONFIG_CHECK_SECONDS_ENV, functionRuntime, secondsSetting } from '../adapters/function-runtime.ts';
+import { CONFIG_CHECK_SECONDS_ENV, functionRuntime, secondsSetting, stateShardsSetting } from '../adapters/function-runtime.ts';
 import { createSweep } from './sweep.ts';
 
 const { settings, clients, log } = functionRuntime('sweep');
@@ -18,6 +18,7 @@ const sweep = createSweep({
   alertsTopic: settings.alertsTopic,
   log,
   rulesCheckEveryMs: secondsSetting(process.env, CONFIG_CHECK_SECONDS_ENV, 10) * 1000,
+  stateShards: stateShardsSetting(process.env),
 });
 
 functions.http('sweep', async (req, res) => {

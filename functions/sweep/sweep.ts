@@ -5,12 +5,12 @@
 // after the silence clears it. A site whose STALE conditions do not change writes nothing.
 import type { PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
-import { evaluate } from '../core/index.ts';
+import { checkShards, evaluate } from '../core/index.ts';
 import { createAlarmStateStore } from '../adapters/alarm-state-store.ts';
 import { createAlertPublisher } from '../adapters/alert-publisher.ts';
 import type { Logger } from '../adapters/log.ts';
 import { rulesCache } from '../detect/detect.ts';
-import { commitSite } from '../detect/site-commit.ts';
+import { commitSite, siteShards } from '../detect/site-commit.ts';
 import { createSiteRegistry } from '../detect/site-registry.ts';
 
 export interface SweepOptions {
@@ -23,6 +23,8 @@ export interface SweepOptions {
   readonly rulesCheckEveryMs: number;
   /** Sites judged at once. Default 8. */
   readonly concurrency?: number;
+  /** State objects per site, as detect has them (functions/core/state-shards.ts); default 1. */
+  readonly stateShards?: number;
   readonly now?: () => Date;
 }
 
@@ -47,6 +49,7 @@ export function createSweep(options: SweepOptions): Sweep {
   const bucket = options.storage.bucket(options.rawBucket);
   const registry = createSiteRegistry(bucket);
   const deps = { bucket, store: createAlarmStateStore(bucket), publisher: createAlertPublisher(options.pubsub, options.alertsTopic), maxAttempts: 8 };
+  const shards = siteShards(checkShards(options.stateShards ?? 1, 'the number of alarm state shards (PLANTLAKE_STATE_SHARDS)'));
 
   return async function sweep(): Promise<SweepReport> {
     const started = performance.now();
@@ -66,8 +69,11 @@ export function createSweep(options: SweepOptions): Sweep {
     const worker = async () => {
       for (let site = queue.shift(); site !== undefined; site = queue.shift()) {
         try {
-          const result = await commitSite(deps, site, tick, (state) => evaluate(state, null, current, at));
-          if (result.outcome === 'committed') committed++;
+          const results = await Promise.all(
+            shards.map((shard) => commitSite(deps, site, shard ? `${tick}.shard-${shard.index}` : tick, (state) => evaluate(state, null, current, at), shard)),
+          );
+          const result = { events: results.flatMap((r) => r.events), attempts: Math.max(...results.map((r) => r.attempts)) };
+          if (results.some((r) => r.outcome === 'committed')) committed++;
           events += result.events.length;
           if (result.events.length > 0) {
             log.info(`sweep of site ${site}: ${result.events.map((e) => `${e.tag} ${e.condition} ${e.transition}`).join(', ')}`, {

@@ -40,6 +40,8 @@ export interface FunctionsArgs {
   readonly chatWebhook: ChatWebhook;
   readonly chatWebhookFormat: string;
   readonly alarmEmails: readonly string[];
+  /** Alarm state objects per site (functions/core/state-shards.ts). */
+  readonly stateShards: number;
 }
 
 const DESCRIPTIONS: Readonly<Record<FunctionName, string>> = {
@@ -83,6 +85,8 @@ export class Functions extends pulumi.ComponentResource {
       alertEmails: args.alarmEmails.length > 0 ? args.alarmEmails.join(',') : undefined,
       notifyThrottleSeconds: undefined,
       bigqueryLocation: args.dataset.location.apply((l) => l ?? ''),
+      // Unset for the default of one state object per site.
+      stateShards: args.stateShards > 1 ? String(args.stateShards) : undefined,
     };
     const secretValues: Partial<Record<EnvKey, { secret: pulumi.Input<string>; version: pulumi.Input<string> }>> = {
       // Pinned to the version this stack wrote, so a new webhook URL rolls out with a redeploy.
