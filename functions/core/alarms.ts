@@ -15,8 +15,8 @@
 // cleared event at the first late reading back inside, else at the tag's watermark (the earliest
 // time it is known to be over). Excursions of a condition that is active live are left out: the
 // live alarm covers them. A reading at exactly its tag's watermark is a duplicate across batches:
-// the first one processed counts. The ids of the last batches that changed the state are kept,
-// so a redelivered batch changes nothing and is not judged again as late data.
+// the first one processed counts. The ids of the last batches that changed the state or raised
+// events are kept, so a redelivered batch changes nothing and is not judged again as late data.
 // Quality (OPC UA): good and uncertain values are evaluated; bad ones per the rule's badQuality.
 // STALE is judged in event time once per call: active when the site's watermark (its newest reading,
 // capped at now) is more than staleTimeout past the tag's watermark. So a replay, a back-fill or a
@@ -312,7 +312,8 @@ class Engine {
 
   nextState(): AlarmState {
     const watermarkSame = this.prev.watermark === this.watermark || (this.prev.watermark === undefined && !Number.isFinite(this.watermark));
-    if (this.next === null && this.fresh.size === 0 && this.dropped.size === 0 && this.prev.site === this.site && watermarkSame) return this.prev;
+    // Events from late data change no tag, but the batch is remembered, so a replay is not judged again.
+    if (this.next === null && this.fresh.size === 0 && this.dropped.size === 0 && this.prev.site === this.site && watermarkSame && this.facts.length === 0) return this.prev;
     const recent = this.prev.recentBatches ?? [];
     const header = {
       version: this.prev.version,

@@ -49,7 +49,8 @@ describe('built functions', () => {
   });
 
   it('serves the sweep bundle as Cloud Scheduler calls it: POST {} answers with its report', async () => {
-    const sweep = await serveBuilt({ name: 'sweep', source: dirOf('sweep'), env: env() });
+    // Rules checked on every call, so the upload below is seen at once.
+    const sweep = await serveBuilt({ name: 'sweep', source: dirOf('sweep'), env: { ...env(), PLANTLAKE_CONFIG_CHECK_SECONDS: '0' } });
     served.push(sweep);
     const noRules = await fetch(sweep.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noRules.status).toBe(500);

@@ -85,9 +85,14 @@ describe('alarm engine: event time, late data, replays', () => {
     expect(brief(reversed.events)).toEqual(['H active @0', 'H cleared @5']);
     expect(reversed.events.every((e) => e.late === true)).toBe(true);
     expect(reversed.events.map((e) => e.eventId)).toEqual(inOrder.events.map((e) => e.eventId));
-    // B1 replayed again (dead-letter replay): the same ids again, so notify and BigQuery dedupe it.
+    // B1 replayed again (dead-letter replay): remembered, so nothing is judged twice.
+    expect(reversed.state.recentBatches).toEqual(['B2', 'B1']);
     const again = evaluate(reversed.state, b1, compiled, new Date(T0 + 60_000));
-    expect(again.events.map((e) => e.eventId)).toEqual(reversed.events.map((e) => e.eventId));
+    expect(again.events).toEqual([]);
+    expect(again.state).toBe(reversed.state);
+    // Forgotten (more than RECENT_BATCHES later): judged again, with the same ids, which notify and BigQuery dedupe.
+    const forgotten = evaluate({ ...reversed.state, recentBatches: [] }, b1, compiled, new Date(T0 + 60_000));
+    expect(forgotten.events.map((e) => e.eventId)).toEqual(reversed.events.map((e) => e.eventId));
   });
 
   it('does not judge a redelivered batch again as late data', () => {
