@@ -1,4 +1,4 @@
-// The four functions, each with the least it needs, on the resources it touches:
+// The five functions, each with the least it needs, on the resources it touches:
 //   land   — create objects in the raw bucket (readings/, quarantine/); no read, no overwrite.
 //   detect — read rules (config bucket); read/write alarm state and alarm events in the raw
 //            bucket, limited by an IAM condition to state/… and alarm-events/ (so it cannot touch
@@ -7,6 +7,8 @@
 //            ledger of sent notifications in the raw bucket, limited to notify/sent/.
 //   daily  — read/rewrite raw objects (loads, Coldline moves); read the catalog; edit the dataset;
 //            run BigQuery jobs (project-level by nature).
+//   sweep  — what detect has (rules; state/… and alarm-events/ only; publish to alerts): it commits
+//            STALE through detect's path.
 // and the push triggers that deliver readings to land and detect, alerts to notify.
 import type * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
@@ -39,6 +41,8 @@ export interface FunctionsArgs {
   readonly chatWebhook: ChatWebhook;
   readonly chatWebhookFormat: string;
   readonly alarmEmails: readonly string[];
+  /** Alarm state objects per site (functions/core/state-shards.ts). */
+  readonly stateShards: number;
 }
 
 const DESCRIPTIONS: Readonly<Record<FunctionName, string>> = {
@@ -46,6 +50,7 @@ const DESCRIPTIONS: Readonly<Record<FunctionName, string>> = {
   detect: 'Detects alarm transitions in reading batches and publishes them to alerts',
   notify: 'Sends alarm notifications (chat webhook, e-mail)',
   daily: 'Loads changed raw days into BigQuery and moves loaded days to Coldline',
+  sweep: 'Judges STALE every minute for sites that send nothing (Cloud Scheduler)',
 };
 
 /** Prefixes detect may write in the raw bucket: alarm state and alarm events. */
@@ -81,6 +86,8 @@ export class Functions extends pulumi.ComponentResource {
       alertEmails: args.alarmEmails.length > 0 ? args.alarmEmails.join(',') : undefined,
       notifyThrottleSeconds: undefined,
       bigqueryLocation: args.dataset.location.apply((l) => l ?? ''),
+      // Unset for the default of one state object per site.
+      stateShards: args.stateShards > 1 ? String(args.stateShards) : undefined,
     };
     const secretValues: Partial<Record<EnvKey, { secret: pulumi.Input<string>; version: pulumi.Input<string> }>> = {
       // Pinned to the version this stack wrote, so a new webhook URL rolls out with a redeploy.
@@ -92,6 +99,18 @@ export class Functions extends pulumi.ComponentResource {
       // Writes use ifGenerationMatch=0, so create is all land needs.
       land: [{ on: 'bucket', what: 'raw-object-creator', bucket: raw, role: ROLES.objectCreator }],
       detect: [
+        configViewer,
+        {
+          on: 'bucket',
+          what: 'raw-state-object-user',
+          bucket: raw,
+          role: ROLES.objectUser,
+          condition: objectPrefixCondition(raw, DETECT_RAW_PREFIXES, 'detect state and alarm events only'),
+        },
+        { on: 'topic', what: 'alerts-publisher', topic: args.topics.alerts.name, role: ROLES.publisher },
+      ],
+      // The sweep commits through detect's path: the same grants, on the same prefixes.
+      sweep: [
         configViewer,
         {
           on: 'bucket',
