@@ -54,7 +54,7 @@ describe('the built bundles', () => {
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('each ships a lock whose every entry is the root lock entry, pinning its dependencies', () => {
-    expect(bundles.map((b) => b.name).sort()).toEqual(['daily', 'detect', 'land', 'notify']);
+    expect(bundles.map((b) => b.name).sort()).toEqual(['daily', 'detect', 'land', 'notify', 'sweep']);
     for (const b of bundles) {
       const lock = JSON.parse(readFileSync(join(b.dir, 'package-lock.json'), 'utf8')) as PackageLock;
       const manifest = JSON.parse(readFileSync(join(b.dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
