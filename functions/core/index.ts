@@ -3,6 +3,7 @@
 export * from '../../schemas/index.ts';
 export * from './resources.ts';
 export { parseBatch, validateBatch, type BatchResult } from './batch.ts';
+export { BATCH_LIMIT_ENV, DEFAULT_BATCH_LIMITS, MAX_PROBLEMS, readBatchLimits, type BatchLimits } from './batch-limits.ts';
 export { parseKks, parseKksCached, normaliseKks, type KksCode, type KksResult } from './kks.ts';
 export { measuredQuantity } from './measured-quantity.ts';
 export { parseTagCatalog, type Catalog, type CatalogEntry, type CatalogResult } from './tag-catalog.ts';

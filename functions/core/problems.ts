@@ -14,11 +14,15 @@ export function formatProblem(problem: Problem): string {
 /** How many problems a summary line lists; the full list stays in `problems`. */
 const SUMMARY_LIMIT = 10;
 
-/** One line for logs and quarantine records: a headline, then the first problems. */
-export function summarise(headline: string, problems: readonly Problem[]): string {
+/**
+ * One line for logs and quarantine records: a headline, then the first problems. `omitted` counts
+ * problems found but not kept in `problems` (a bounded validation stops listing).
+ */
+export function summarise(headline: string, problems: readonly Problem[], omitted = 0): string {
   const shown = problems.slice(0, SUMMARY_LIMIT).map(formatProblem).join('; ');
-  const more = problems.length > SUMMARY_LIMIT ? `; … and ${problems.length - SUMMARY_LIMIT} more` : '';
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  const total = problems.length + omitted;
+  const more = total > SUMMARY_LIMIT ? `; … and ${total - Math.min(SUMMARY_LIMIT, problems.length)} more` : '';
+  const count = total === 1 ? '1 problem' : omitted > 0 ? `at least ${total} problems` : `${total} problems`;
   return `${headline} (${count}): ${shown}${more}`;
 }
 
