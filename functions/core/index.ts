@@ -12,6 +12,6 @@ export { evaluate, type Evaluation } from './alarms.ts';
 export { emptyState, serializeState, deserializeState, type StateResult } from './alarm-state.ts';
 export { eventId } from './alarm-events.ts';
 export { toReadingRow, toAlarmEventRow, toTagRow } from './rows.ts';
-export { rawObjectName, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey } from './lake-paths.ts';
+export { rawObjectName, rawContentHash, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey } from './lake-paths.ts';
 export { parseRfc3339, toUtcTimestamp, utcDay } from './time.ts';
 export { formatProblem, summarise, type Problem } from './problems.ts';
