@@ -91,13 +91,14 @@ export function createLand(options: LandOptions): LandHandler {
     if (theirs === o.contentHash) return 'exists';
     // A reused batch id with other readings (a gateway whose counter restarted): both are real.
     const beside: CreateOutcome = await storageCall('write the raw object', o.conflictName, () => createOnce(bucket, o.conflictName, body, options));
+    if (beside === 'exists') return 'exists'; // this very resend landed before
     log.warn(
       `batch id ${batch.batchId} of site ${batch.site} was reused with other readings on ${o.day} (a gateway whose batch counter restarted?): ` +
         `${where(o.name)} holds content sha256 ${String(theirs ?? 'unknown (written before content hashes)')}, this message ${o.contentHash}; ` +
-        `${beside === 'created' ? 'landed it' : 'it had landed'} as ${where(o.conflictName)}. Nothing is dropped; give each gateway batch a unique id.`,
+        `landed it as ${where(o.conflictName)}. Nothing is dropped; give each gateway batch a unique id.`,
       { event: 'land.batch-id-reused', batchId: batch.batchId, site: batch.site, day: o.day, existingSha256: theirs ?? null, sha256: o.contentHash, object: where(o.conflictName), ...messageFields(message) },
     );
-    return beside === 'created' ? 'created-beside' : 'exists';
+    return 'created-beside';
   }
 
   return async function land(event: unknown): Promise<void> {
