@@ -1,0 +1,49 @@
+// What the daily job may never do with data land accepted: delete a day that was never loaded,
+// starve recent days behind an old back-fill, or plan a day BigQuery's DATE cannot hold. Pure.
+import { describe, expect, it } from 'vitest';
+import { isDay } from '../../../functions/daily/days.ts';
+import { dayFingerprint } from '../../../functions/daily/fingerprint.ts';
+import { parseObjectName, type LakeObject } from '../../../functions/daily/lake-objects.ts';
+import { planLifecycle, planLoads, type DayListing } from '../../../functions/daily/plan.ts';
+
+const obj = (day: string, file: string): LakeObject => ({ name: `readings/dt=${day}/site=A/${file}.ndjson.gz`, size: 100, md5Hash: `m-${day}-${file}`, storageClass: 'STANDARD' });
+const listing = (day: string, files: string[]): DayListing => ({ day, objects: files.map((f) => obj(day, f)) });
+
+describe('retention', () => {
+  it('deletes only days whose current objects are exactly what was loaded', () => {
+    const loaded = listing('2023-01-01', ['b1']);
+    const neverLoaded = listing('2023-01-02', ['b1']);
+    const changedSince = listing('2023-01-03', ['b1', 'late']);
+    const fingerprints = new Map([
+      ['2023-01-01', dayFingerprint(loaded.objects)],
+      ['2023-01-03', dayFingerprint([obj('2023-01-03', 'b1')])],
+    ]);
+    const plan = planLifecycle([loaded, neverLoaded, changedSince], (d) => fingerprints.get(d) ?? null, {
+      today: '2024-06-01',
+      coldlineAgeDays: 30,
+      retentionDays: 365,
+      maxCompactedBytes: 1 << 20,
+    });
+    expect(plan.days.map((d) => [d.day, d.deleteAll])).toEqual([['2023-01-01', true]]);
+    expect(plan.notLoaded).toEqual(['2023-01-02', '2023-01-03']);
+  });
+});
+
+describe('load order', () => {
+  it('plans the newest day first, so a back-fill of years is what a time budget defers', () => {
+    const backfill = Array.from({ length: 1_500 }, (_, i) => listing(new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10), ['old']));
+    const yesterday = listing('2024-05-31', ['b1']);
+    const plan = planLoads([...backfill, yesterday], new Map(), { today: '2024-06-01' });
+    expect(plan.load).toHaveLength(1_501);
+    expect(plan.load[0]!.day).toBe('2024-05-31');
+    expect(plan.load.at(-1)!.day).toBe('2020-01-01');
+  });
+});
+
+describe('days BigQuery can hold', () => {
+  it('does not plan a folder of year 0000', () => {
+    expect(isDay('0000-06-01')).toBe(false);
+    expect(isDay('0001-01-01')).toBe(true);
+    expect(parseObjectName('readings/dt=0000-06-01/site=A/b.ndjson.gz')).toBeNull();
+  });
+});
