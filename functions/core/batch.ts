@@ -22,8 +22,10 @@ export type BatchResult =
       readonly reason: string;
       /** At most MAX_PROBLEMS, in document order. */
       readonly problems: readonly Problem[];
-      /** Problems found beyond those listed (a lower bound: counting stops at one per reading). */
+      /** Problems found beyond those listed. */
       readonly omitted: number;
+      /** True when checking stopped at MAX_PROBLEMS: later readings were not looked at. */
+      readonly stopped: boolean;
     };
 
 const timeHint = (value: unknown) =>
@@ -112,11 +114,12 @@ export function validateBatch(value: unknown, now: Date, limits: BatchLimits = D
   }
   const { batchId, site, readings } = value as { batchId?: unknown; site?: unknown; readings?: unknown };
   const which = typeof batchId === 'string' ? ` ${JSON.stringify(batchId.slice(0, 128))}${typeof site === 'string' ? ` from site ${site.slice(0, 64)}` : ''}` : '';
-  const invalid = (problems: readonly Problem[], omitted: number): BatchResult => ({
+  const invalid = (problems: readonly Problem[], omitted: number, stopped = false): BatchResult => ({
     ok: false,
-    reason: summarise(`invalid ReadingBatch${which}; fix these fields and resend`, problems, omitted),
+    reason: summarise(`invalid ReadingBatch${which}; fix these fields and resend`, problems, { omitted, stopped }),
     problems,
     omitted,
+    stopped,
   });
   const fields = countFields(value, MAX_BATCH_FIELDS * 4);
   if (fields > MAX_BATCH_FIELDS * 4) {
@@ -145,25 +148,21 @@ export function validateBatch(value: unknown, now: Date, limits: BatchLimits = D
     prepared.set(value, semantic.readings);
     return { ok: true, batch: value };
   }
-  const found = shapeOk ? { problems: [], omitted: 0 } : schemaProblems(value);
+  const found = shapeOk ? { problems: [], stopped: false } : schemaProblems(value);
   const all = inDocumentOrder([...found.problems, ...semantic.problems], 'readings');
   const problems = all.slice(0, MAX_PROBLEMS);
-  return invalid(problems, all.length - problems.length + found.omitted + semantic.omitted);
+  return invalid(problems, all.length - problems.length, found.stopped || semantic.stopped);
 }
 
-/** Schema problems of the batch shell, then of each reading, until MAX_PROBLEMS; beyond that, bad readings are counted. */
-function schemaProblems(value: object): { problems: Problem[]; omitted: number } {
+/** Schema problems of the batch shell, then of each reading, stopping at MAX_PROBLEMS. */
+function schemaProblems(value: object): { problems: Problem[]; stopped: boolean } {
   const problems = shellCheck.problems(value);
-  let omitted = 0;
   const readings = (value as { readings?: unknown }).readings;
-  if (!Array.isArray(readings)) return { problems, omitted };
+  if (!Array.isArray(readings)) return { problems, stopped: false };
   for (let i = 0; i < readings.length; i++) {
     const reading: unknown = readings[i];
     if (readingCheck.check(reading)) continue;
-    if (problems.length >= MAX_PROBLEMS) {
-      omitted++;
-      continue;
-    }
+    if (problems.length >= MAX_PROBLEMS) return { problems, stopped: true };
     const base = `readings[${i}]`;
     if (typeof reading === 'object' && reading !== null && !Array.isArray(reading) && countFields(reading, MAX_READING_FIELDS * 4) > MAX_READING_FIELDS * 4) {
       problems.push({ path: base, reason: `has more than ${MAX_READING_FIELDS * 4} fields; a reading has at most ${MAX_READING_FIELDS} (tag, ts, value, quality, unit)` });
@@ -173,7 +172,7 @@ function schemaProblems(value: object): { problems: Problem[]; omitted: number }
       problems.push({ path: p.path === '' ? base : p.path.startsWith('[') ? `${base}${p.path}` : `${base}.${p.path}`, reason: p.reason });
     }
   }
-  return { problems, omitted };
+  return { problems, stopped: false };
 }
 
 /** Own enumerable fields of an object, counting stops past `max`. */
@@ -215,13 +214,14 @@ export function preparedReadings(batch: ReadingBatch): PreparedReadings {
 /** Limits that accept any representable time (preparedReadings of a batch built in code). */
 const UNBOUNDED: BatchLimits = { oldestMs: -Infinity, maxFutureSkewMs: Infinity, maxDaysPerBatch: Infinity };
 
-/** Problems up to MAX_PROBLEMS; `omitted` counts those past it. */
+/** Problems up to MAX_PROBLEMS; the checks stop once it is full (no reason text is built in vain). */
 class ProblemList {
   readonly list: Problem[] = [];
-  omitted = 0;
   push(problem: Problem): void {
     if (this.list.length < MAX_PROBLEMS) this.list.push(problem);
-    else this.omitted++;
+  }
+  get full(): boolean {
+    return this.list.length >= MAX_PROBLEMS;
   }
 }
 
@@ -235,7 +235,7 @@ function checkSemantics(
   batch: Partial<ReadingBatch>,
   nowMs: number,
   limits: BatchLimits,
-): { problems: Problem[]; omitted: number; readings: PreparedReadings } {
+): { problems: Problem[]; stopped: boolean; readings: PreparedReadings } {
   const problems = new ProblemList();
   const readings = Array.isArray(batch.readings) ? batch.readings : [];
   const tags = new Array<string>(readings.length);
@@ -246,7 +246,12 @@ function checkSemantics(
   const range = { latest, oldest: limits.oldestMs, nowMs };
   let lastTs = '';
   let lastMs = NaN;
+  let stopped = false;
   for (let i = 0; i < readings.length; i++) {
+    if (problems.full) {
+      stopped = i < readings.length;
+      break;
+    }
     const reading = readings[i] as Partial<ReadingBatch['readings'][number]> | null;
     if (typeof reading !== 'object' || reading === null) continue;
     const { tag, ts, value, quality } = reading;
@@ -271,7 +276,7 @@ function checkSemantics(
       });
     }
   }
-  return { problems: problems.list, omitted: problems.omitted, readings: { tags, times } };
+  return { problems: problems.list, stopped, readings: { tags, times } };
 }
 
 interface TimeRange {
@@ -309,7 +314,7 @@ function checkTime(text: string, path: string, { latest, oldest, nowMs }: TimeRa
 }
 
 function reject(reason: string): BatchResult {
-  return { ok: false, reason, problems: [{ path: '', reason }], omitted: 0 };
+  return { ok: false, reason, problems: [{ path: '', reason }], omitted: 0, stopped: false };
 }
 
 function notJsonReason(text: string, error: unknown): string {

@@ -16,13 +16,18 @@ const SUMMARY_LIMIT = 10;
 
 /**
  * One line for logs and quarantine records: a headline, then the first problems. `omitted` counts
- * problems found but not kept in `problems` (a bounded validation stops listing).
+ * problems found but not kept in `problems`; `stopped` says checking ended early (bounded validation).
  */
-export function summarise(headline: string, problems: readonly Problem[], omitted = 0): string {
+export function summarise(headline: string, problems: readonly Problem[], bounds: { omitted?: number; stopped?: boolean } = {}): string {
+  const omitted = bounds.omitted ?? 0;
   const shown = problems.slice(0, SUMMARY_LIMIT).map(formatProblem).join('; ');
   const total = problems.length + omitted;
   const more = total > SUMMARY_LIMIT ? `; … and ${total - Math.min(SUMMARY_LIMIT, problems.length)} more` : '';
-  const count = total === 1 ? '1 problem' : omitted > 0 ? `at least ${total} problems` : `${total} problems`;
+  const count = bounds.stopped
+    ? `${total} problems, then checking stopped: fix these and resend to see any further ones`
+    : total === 1
+      ? '1 problem'
+      : `${total} problems`;
   return `${headline} (${count}): ${shown}${more}`;
 }
 

@@ -12,7 +12,7 @@ import { createOnce, gzipNdjson, NDJSON_GZIP, type CreateOutcome } from '../adap
 import { classifyError, metadataValue } from '../adapters/storage-errors.ts';
 import { mapLimit } from './map-limit.ts';
 import { planRawObjects, type PlannedObject } from './raw-batch-objects.ts';
-import { quarantineEvent, quarantineMessage, type Quarantined } from './quarantine-record.ts';
+import { quarantineBody, quarantineEvent, quarantineMessage, type Quarantined } from './quarantine-record.ts';
 
 export interface LandOptions {
   readonly storage: Storage;
@@ -48,7 +48,7 @@ export function createLand(options: LandOptions): LandHandler {
 
   async function quarantine(q: Quarantined, message: PubSubMessage | undefined, started: number): Promise<void> {
     const outcome = await storageCall('write the quarantine object', q.name, () =>
-      createOnce(bucket, q.name, `${JSON.stringify(q.record, null, 1)}\n`, { contentType: 'application/json' }),
+      createOnce(bucket, q.name, quarantineBody(q), { contentType: 'application/json' }),
     );
     log.warn(`quarantined message ${q.record.messageId ?? '(no id)'}: ${q.record.reason}`, {
       event: 'land.batch',

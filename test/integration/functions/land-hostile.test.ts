@@ -32,7 +32,7 @@ describe('land on hostile input', () => {
     expect(line.outcome).toBe('quarantined');
     const name = String(line.object).replace(`gs://${p.names.buckets.raw}/`, '');
     const [bytes] = await p.raw.file(name).download();
-    return JSON.parse(bytes.toString('utf8')) as { reason: string; problems: { path: string; reason: string }[]; payloadBase64: string };
+    return JSON.parse(bytes.toString('utf8')) as { reason: string; problems: { path: string; reason: string }[]; payloadBase64: string; checkingStopped?: boolean };
   };
   const good = (id: string, site: string) => batch(id, site, [{ tag: '10LAB10CP001', ts: ago(5), value: 1, quality: 'good' }]);
 
@@ -58,8 +58,10 @@ describe('land on hostile input', () => {
     const huge = await quarantineRecord(ids.invalid);
     expect(huge.problems).toHaveLength(MAX_PROBLEMS);
     expect(huge.problems[0]).toEqual({ path: 'readings[0].note', reason: 'unknown field; remove it or correct its name (allowed: tag, ts, value, quality, unit)' });
-    expect(huge.reason).toMatch(/^invalid ReadingBatch "huge" from site REF-H; fix these fields and resend \(at least \d+ problems\): .*; … and \d+ more$/);
-    expect(Buffer.from(huge.payloadBase64, 'base64').byteLength).toBeGreaterThan(3_000_000);
+    expect(huge.reason).toMatch(/^invalid ReadingBatch "huge" from site REF-H; fix these fields and resend \(\d+ problems, then checking stopped: .*\): .*; … and \d+ more$/);
+    expect(huge.reason.length).toBeLessThan(3_000);
+    expect(huge.checkingStopped).toBe(true);
+    expect(Buffer.from(huge.payloadBase64, 'base64').equals(json({ batchId: 'huge', site, source: 'exporter', sentAt: ts, readings: invalid }))).toBe(true);
 
     for (const id of [ids.year0, ids.zero]) {
       const record = await quarantineRecord(id);
