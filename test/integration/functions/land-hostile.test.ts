@@ -47,7 +47,7 @@ describe('land on hostile input', () => {
     ]);
     const years = batch('backfill-years', site, Array.from({ length: 1_500 }, (_, i) => ({ tag: '10LAB10CP001', ts: new Date(Date.UTC(2020, 0, 1 + i)).toISOString(), value: i, quality: 'good' as const })));
     const ids = {
-      before: await topic.publishMessage({ data: json(good('before', site)) }),
+      before: await topic.publishMessage({ data: json({ ...good('before', site), source: 'Werk Süd\u0007\r\nX-Goog-Meta-Evil: 1' }) }),
       invalid: await topic.publishMessage({ data: json({ batchId: 'huge', site, source: 'exporter', sentAt: ts, readings: invalid }) }),
       year0: await topic.publishMessage({ data: json(year0) }),
       zero: await topic.publishMessage({ data: json(batch('clock-0000-z', site, [{ tag: '10LAB10CP001', ts: '0000-06-01T00:00:00Z', value: 3, quality: 'good' }])) }),
@@ -73,6 +73,9 @@ describe('land on hostile input', () => {
     expect(span.problems).toEqual([{ path: 'readings', reason: expect.stringMatching(/^span 1500 UTC days \(2020-01-01 to 2024-02-08\), above the limit of 31 days per batch/) }]);
 
     for (const id of [ids.before, ids.after]) expect((await finished(id)).outcome).toBe('landed');
+    const beforeObject = String(((await finished(ids.before)).objects as string[])[0]).replace(`gs://${p.names.buckets.raw}/`, '');
+    const [meta] = await p.raw.file(beforeObject).getMetadata();
+    expect(meta.metadata?.source).toBe('Werk S?d???X-Goog-Meta-Evil: 1');
     const names = await objectNames(p.raw, 'readings/');
     expect(names.filter((n) => n.includes(`site=${site}/`)).map((n) => n.split('/').at(-1))).toEqual(['after.ndjson.gz', 'before.ndjson.gz']);
     // Not one retry: every message was answered on its first delivery.
