@@ -10,6 +10,7 @@ import {
   ReadingBatch,
 } from '../../schemas/reading-batch.ts';
 import { BATCH_LIMIT_ENV, DEFAULT_BATCH_LIMITS, MAX_PROBLEMS, type BatchLimits } from './batch-limits.ts';
+import { scanBody, type BodyCounts } from './body-scan.ts';
 import { parseKksCached } from './kks.ts';
 import { inDocumentOrder, show, summarise, type Problem } from './problems.ts';
 import { compileSchema, type FieldHints } from './schema-check.ts';
@@ -68,6 +69,7 @@ const readingCheck = compileSchema(ReadingBatch.properties.readings.items, hints
 /** A reading has at most these fields, a batch these: a body with many more is rejected before ajv lists each one. */
 const MAX_READING_FIELDS = Object.keys(ReadingBatch.properties.readings.items.properties).length;
 const MAX_BATCH_FIELDS = Object.keys(ReadingBatch.properties).length;
+const SCAN_BOUNDS: BodyCounts = { fields: MAX_BATCH_FIELDS * 4, readings: MAX_READINGS_PER_BATCH, readingFields: MAX_READING_FIELDS * 4 };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -89,6 +91,10 @@ export function parseBatch(input: Uint8Array | string, now: Date, limits: BatchL
     return reject(`oversize: the batch is ${size} bytes, above Pub/Sub's 10 MB message limit (${MAX_BATCH_BYTES} bytes); split it into smaller batches`);
   }
   if (size === 0) return reject('empty message: it has no bytes; send one ReadingBatch as a JSON object');
+  if (typeof input !== 'string' && input.byteLength >= SCAN_FROM_BYTES) {
+    const over = overBounds(scanBody(input, SCAN_BOUNDS));
+    if (over !== undefined) return { ok: false, reason: summarise('invalid ReadingBatch; fix these fields and resend', [over]), problems: [over], omitted: 0, stopped: false };
+  }
   let text: string;
   try {
     text = typeof input === 'string' ? input : utf8.decode(input);
@@ -102,6 +108,23 @@ export function parseBatch(input: Uint8Array | string, now: Date, limits: BatchL
     return reject(notJsonReason(text, error));
   }
   return validateBatch(value, now, limits);
+}
+
+/** Bodies from this size on are scanned for their counts before JSON.parse (body-scan.ts). */
+const SCAN_FROM_BYTES = 1_000_000;
+
+/** The first count of a scanned body that is past its bound, as a problem. */
+function overBounds(counts: BodyCounts): Problem | undefined {
+  if (counts.fields > MAX_BATCH_FIELDS * 4) {
+    return { path: '', reason: `has more than ${MAX_BATCH_FIELDS * 4} fields; a ReadingBatch has ${MAX_BATCH_FIELDS} (batchId, site, source, sentAt, readings)` };
+  }
+  if (counts.readings > MAX_READINGS_PER_BATCH) {
+    return { path: 'readings', reason: `has more than ${MAX_READINGS_PER_BATCH} readings, the limit per batch; split it into smaller batches` };
+  }
+  if (counts.readingFields > MAX_READING_FIELDS * 4) {
+    return { path: 'readings', reason: `a reading has more than ${MAX_READING_FIELDS * 4} fields; a reading has at most ${MAX_READING_FIELDS} (tag, ts, value, quality, unit)` };
+  }
+  return undefined;
 }
 
 /**

@@ -2,6 +2,7 @@
 // of reading times after conversion to UTC, leap seconds, and the UTC days one batch may touch.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BATCH_LIMITS, MAX_PROBLEMS, readBatchLimits } from '../../../functions/core/batch-limits.ts';
+import { scanBody } from '../../../functions/core/body-scan.ts';
 import { parseBatch, toReadingRow, type ReadingBatch } from '../../../functions/core/index.ts';
 
 const now = new Date('2024-05-01T12:00:00Z');
@@ -74,5 +75,26 @@ describe('days per batch', () => {
       },
     ]);
     expect(parseBatch(batchOf(days(32)), now, readBatchLimits({ PLANTLAKE_MAX_DAYS_PER_BATCH: '40' })).ok).toBe(true);
+  });
+});
+
+describe('scan of a large body before JSON.parse', () => {
+  const enc = (text: string) => new TextEncoder().encode(text);
+  it('counts fields, readings and reading fields as JSON.parse would see them', () => {
+    const body = `{"batchId":"b","site":"S","source":"a \\" , : [ { ","sentAt":"x","readings":[{"tag":"1,2:3","ts":"y","value":[1,2,{"a":1}],"quality":"good"}, 5 ,"s",null,{}]}`;
+    expect(JSON.parse(body).readings).toHaveLength(5);
+    expect(scanBody(enc(body), { fields: 99, readings: 99, readingFields: 99 })).toEqual({ fields: 5, readings: 5, readingFields: 4 });
+    expect(scanBody(enc('{"readings":[]}'), { fields: 9, readings: 9, readingFields: 9 })).toEqual({ fields: 1, readings: 0, readingFields: 0 });
+    expect(scanBody(enc('[1,2,3]'), { fields: 9, readings: 9, readingFields: 9 })).toEqual({ fields: 0, readings: -1, readingFields: 0 });
+  });
+
+  it('rejects a large body over a bound before parsing it, and lets a valid large batch through', () => {
+    const tiny = enc(`{"batchId":"h","readings":[${'{"tag":1},'.repeat(120_000)}{"tag":1}]}`);
+    expect(parseBatch(tiny, now)).toMatchObject({ ok: false, problems: [{ path: 'readings', reason: 'has more than 50000 readings, the limit per batch; split it into smaller batches' }] });
+    const wide = enc(`{${Array.from({ length: 200_000 }, (_, i) => `"f${i}":${i}`).join(',')}}`);
+    expect(parseBatch(wide, now)).toMatchObject({ ok: false, problems: [{ path: '', reason: expect.stringMatching(/^has more than 20 fields/) }] });
+    const big = enc(batchOf(Array.from({ length: 20_000 }, (_, i) => reading(new Date(Date.UTC(2024, 4, 1, 11, 0, i % 60)).toISOString(), i))));
+    expect(big.byteLength).toBeGreaterThan(1_000_000);
+    expect(parseBatch(big, now).ok).toBe(true);
   });
 });
