@@ -14,7 +14,8 @@ function plantlake(args: string[], env: Record<string, string> = {}): Promise<{ 
   });
 }
 
-describe.concurrent('plantlake CLI', () => {
+// Each case starts a Node process: on a loaded machine twelve at once take longer than the unit default of 5 s.
+describe.concurrent('plantlake CLI', { timeout: 60_000 }, () => {
   it.each([[['--help']], [['daily', '--help']], [['backfill', '--help']], [['rebuild', '--help']], [['lifecycle', '--help']]])('prints help for %j', async (args) => {
     const r = await plantlake(args);
     expect(r.code).toBe(0);
