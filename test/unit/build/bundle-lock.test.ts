@@ -74,7 +74,8 @@ describe('the built bundles', () => {
     }
   });
 
-  it('npm accepts each lock as complete for its package.json', () => {
+  // One npm process per bundle: seconds each on a loaded machine, past the unit default of 5 s.
+  it('npm accepts each lock as complete for its package.json', { timeout: 60_000 }, () => {
     for (const b of bundles) {
       // Throws (non-zero exit) on a missing or mismatching entry.
       const out = execFileSync('npm', ['ls', '--package-lock-only', '--all', '--json'], { cwd: b.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
