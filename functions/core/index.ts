@@ -11,6 +11,10 @@ export { parseRules, compileRules, type CompiledRules, type ResolvedRule, type R
 export { evaluate, type Evaluation } from './alarms.ts';
 export { emptyState, serializeState, deserializeState, type StateResult } from './alarm-state.ts';
 export { eventId } from './alarm-events.ts';
+export {
+  mergeSnapshot, emptySnapshot, serializeSnapshot, deserializeSnapshot, DEFAULT_SNAPSHOT_SETTINGS,
+  type LiveSnapshot, type LiveTag, type LiveAlarm, type SeriesBucket, type SnapshotSettings,
+} from './live-snapshot.ts';
 export { toReadingRow, toAlarmEventRow, toTagRow } from './rows.ts';
 export { rawObjectName, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey } from './lake-paths.ts';
 export { parseRfc3339, toUtcTimestamp, utcDay } from './time.ts';
