@@ -11,6 +11,7 @@ import type { Logger } from '../adapters/log.ts';
 import { createObjectCache, type ObjectCache } from '../adapters/object-cache.ts';
 import { readPubSubEvent } from '../adapters/pubsub-message.ts';
 import { processSiteBatch } from './site-commit.ts';
+import { createLiveSnapshotWriter } from './live-snapshot.ts';
 
 export interface DetectOptions {
   readonly storage: Storage;
@@ -67,6 +68,7 @@ export function createDetect(options: DetectOptions): DetectHandler {
     publisher: createAlertPublisher(options.pubsub, options.alertsTopic),
     maxAttempts: options.maxCommitAttempts ?? 8,
   };
+  const live = createLiveSnapshotWriter(bucket, log);
 
   return async function detect(event: unknown): Promise<void> {
     const started = performance.now();
@@ -97,6 +99,7 @@ export function createDetect(options: DetectOptions): DetectHandler {
         return;
       }
       const result = await processSiteBatch(deps, batch, current, at);
+      await live.update(batch, { events: result.events, state: result.state, rules: current }, at);
       log.info(`${result.outcome} batch ${batch.batchId} of site ${batch.site}: ${result.events.length} alarm event(s)`, {
         event: 'detect.batch',
         outcome: result.outcome,

@@ -3,7 +3,7 @@
 // → commit if the generation is unchanged, else read again and evaluate again (bounded).
 // The order keeps "no event lost, none invented" under retries and races; see outbox.ts.
 import type { Bucket } from '@google-cloud/storage';
-import { evaluate, type AlarmEvent, type CompiledRules, type ReadingBatch } from '../core/index.ts';
+import { evaluate, type AlarmEvent, type AlarmState, type CompiledRules, type ReadingBatch } from '../core/index.ts';
 import type { AlarmStateStore } from '../adapters/alarm-state-store.ts';
 import type { AlertPublisher } from '../adapters/alert-publisher.ts';
 import { deliverOutbox, readOutbox, writeOutbox } from './deliver-outbox.ts';
@@ -25,6 +25,8 @@ export interface SiteResult {
   readonly objects: readonly string[];
   /** Outboxes of earlier commits that this run delivered (after a crash or by a racing instance). */
   readonly recovered: number;
+  /** The site's alarm state after this batch (committed, or unchanged). */
+  readonly state: AlarmState;
 }
 
 export async function processSiteBatch(deps: SiteDeps, batch: ReadingBatch, rules: CompiledRules, now: Date): Promise<SiteResult> {
@@ -42,7 +44,7 @@ export async function processSiteBatch(deps: SiteDeps, batch: ReadingBatch, rule
     const { events, state } = evaluate(stored.state, batch, rules, now);
     // A batch that changes nothing (all late: a redelivery, or a site without rules) writes nothing.
     if (state === stored.state && events.length === 0) {
-      return { outcome: 'no-change', events, attempts: attempt, objects: [], recovered };
+      return { outcome: 'no-change', events, attempts: attempt, objects: [], recovered, state };
     }
     const outbox = events.length > 0 ? makeOutbox(batch.site, batch.batchId, events) : null;
     if (outbox !== null) await writeOutbox(deps.bucket, outbox);
@@ -50,7 +52,7 @@ export async function processSiteBatch(deps: SiteDeps, batch: ReadingBatch, rule
       continue; // another instance committed first: evaluate again on its state
     }
     const objects = outbox === null ? [] : await deliverOutbox(deps, outbox);
-    return { outcome: 'committed', events, attempts: attempt, objects, recovered };
+    return { outcome: 'committed', events, attempts: attempt, objects, recovered, state };
   }
   throw new Error(
     `the alarm state of site ${batch.site} changed under detect ${deps.maxAttempts} times in a row while evaluating batch ${batch.batchId}; ` +
