@@ -2,7 +2,7 @@
 // (index.ts), npm start and the tests alike.
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import type { Clients } from '../adapters/clients.ts';
+import type { Storage } from '@google-cloud/storage';
 import type { Logger } from '../adapters/log.ts';
 import { createPanelApp } from './app.ts';
 import { createIapVerifier } from './iap-assertion.ts';
@@ -14,9 +14,9 @@ export interface ServedPanel {
   close(): Promise<void>;
 }
 
-export async function startPanel(settings: PanelSettings, clients: Clients, log: Logger, host = '0.0.0.0', pollMs?: number): Promise<ServedPanel> {
+export async function startPanel(settings: PanelSettings, storage: Storage, log: Logger, host = '0.0.0.0', pollMs?: number): Promise<ServedPanel> {
   const verifier = createIapVerifier({ audience: settings.audience, ...(settings.localKeys === null ? {} : { keys: settings.localKeys }) });
-  const source = createSnapshotSource({ raw: clients.storage.bucket(settings.rawBucket), config: clients.storage.bucket(settings.configBucket), log });
+  const source = createSnapshotSource({ raw: storage.bucket(settings.rawBucket), config: storage.bucket(settings.configBucket), log });
   const app = createPanelApp({ verifier, access: settings.access, source, log, ...(pollMs === undefined ? {} : { pollMs }) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: host }, () => resolve(s));

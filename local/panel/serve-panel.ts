@@ -36,7 +36,7 @@ export async function startLocalPanel(options: { clients: Clients; names: Pipeli
     PORT: '0',
   });
   const log = createLogger({ function: 'panel', environment: 'local' }, options.logSink);
-  const panel = await startPanel(settings, options.clients, log, '127.0.0.1', options.pollMs);
+  const panel = await startPanel(settings, options.clients.storage, log, '127.0.0.1', options.pollMs);
   try {
     const proxy = await startLocalIapProxy({ target: panel.url, iap, audience: LOCAL_AUDIENCE, identities: identities.identities, ...(options.port === undefined ? {} : { port: options.port }) });
     return {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The live panel in a real browser (Debian's Chromium through playwright-core), on the emulators:
 // readings published to Pub/Sub go through detect to the live snapshot and appear on the open
 // page by Server-Sent Events; tank stocks follow the strapping tables; alarms rise and clear;
