@@ -48,7 +48,7 @@ const DESCRIPTIONS: Readonly<Record<FunctionName, string>> = {
 };
 
 /** Prefixes detect may write in the raw bucket: alarm state and alarm events. */
-export const DETECT_RAW_PREFIXES = [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix];
+export const DETECT_RAW_PREFIXES = [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix, OBJECTS.livePrefix];
 
 export class Functions extends pulumi.ComponentResource {
   readonly build: FunctionBuild;

@@ -87,6 +87,7 @@ export function fakeBuild(): string {
     writeFileSync(join(dir, fn, 'index.js'), `export const name = ${JSON.stringify(fn)};\n`);
     writeFileSync(join(dir, fn, 'package.json'), JSON.stringify({ name: fn, type: 'module', main: 'index.js' }));
   }
+  writeFileSync(join(dir, 'panel.tar.gz'), 'stand-in for the panel archive of scripts/build-panel.ts\n');
   return dir;
 }
 

@@ -73,6 +73,7 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
           ...Object.keys(SUBSCRIPTIONS).map((f) => `plantlake-push-${f}`),
           'plantlake-scheduler',
           'plantlake-build',
+          'plantlake-panel',
         ].sort(),
       );
       for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
