@@ -32,7 +32,7 @@ export function createPanelApp(options: PanelOptions): Hono<Env> {
   };
   const forbidden = (c: Context<Env>, site: string) => {
     options.log.warn(`${c.get('email')} was refused site ${site} (${c.req.path})`, { event: 'panel.forbidden', site, path: c.req.path });
-    return c.html(errorPage(403, 'Forbidden', `You (${c.get('email')}) may not see site ${site}. Ask the plant's administrator to add you to its principals in the stack config (panelAccess).`, c.get('email')), 403);
+    return c.html(errorPage(403, 'Forbidden', `You (${c.get('email')}) may not see site ${site}. Ask the platform team to add you to the site's principals (stack config plantlake:panelSiteAccess; locally local/panel/identities.yaml).`, c.get('email')), 403);
   };
   const siteViewOf = async (site: string) => siteView(site, await options.source.snapshot(site), await options.source.catalog());
 

@@ -117,7 +117,7 @@ export function officePage(view: OfficeView, email: string, now: number): string
   const r = officeRegions(view, now);
   const body = `<h2>Stock per product, every site you may see</h2><div id="products">${r.products}</div>
 <h2>Sites</h2><div id="sites">${r.sites}</div><h2>Tanks</h2><div id="tanks">${r.tanks}</div>`;
-  return layout('head office', email, body, '/office/stream');
+  return layout('stock of every permitted site', email, body, '/office/stream');
 }
 
 /** The last hours of one tag: min–max band and last value per minute, as an inline SVG. */

@@ -10,7 +10,7 @@ import { OBJECTS, parseTagCatalog, stockAt, type Catalog } from '../../../functi
 import { startLocalFunctions, type LocalFunctions } from '../../../local/functions/pipeline.ts';
 import { createLocalIap } from '../../../local/panel/local-iap.ts';
 import { startLocalPanel, type LocalPanel } from '../../../local/panel/serve-panel.ts';
-import { launchChromium } from '../../harness/chromium.ts';
+import { launchChromium } from '../../../local/panel/chromium.ts';
 import { json, testPipeline, type TestPipeline } from '../functions/support.ts';
 
 const CATALOG_TEXT = readFileSync(new URL('../../fixtures/panel/tags.yaml', import.meta.url), 'utf8');

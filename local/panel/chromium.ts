@@ -1,6 +1,6 @@
-// Debian's Chromium for the browser tests, driven by playwright-core (which never downloads a
-// browser). Missing, it is installed when the tests run as root (what .ci/run does up front), and
-// otherwise the tests stop saying what to install.
+// Debian's Chromium for the browser tests, the latency benchmark and the README screenshots,
+// driven by playwright-core (which never downloads a browser). Missing, it is installed when run
+// as root (what .ci/run does up front), and otherwise the caller stops saying what to install.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
