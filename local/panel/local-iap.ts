@@ -107,7 +107,9 @@ export async function startLocalIapProxy(options: { target: string; iap: LocalIa
     res.on('close', () => upstream.destroy());
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${options.port} for the live panel is in use (another npm start?); stop that, or start with --free-ports`) : err),
+    );
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
