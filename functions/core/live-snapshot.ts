@@ -81,19 +81,20 @@ function newer(ts: number, value: number | null, quality: Quality, than: Mutable
 /**
  * The snapshot after a batch: readings merged, alarms updated from the batch's events, then
  * reconciled with the committed alarm state (an event whose snapshot write was lost is recovered
- * from the state on the next batch), series trimmed to the window.
+ * from the state on the next batch), series trimmed to the window. `batch` null: alarms only,
+ * for a commit without readings (a STALE sweep of a silent site).
  */
 export function mergeSnapshot(
   previous: LiveSnapshot,
-  batch: ReadingBatch,
+  batch: ReadingBatch | null,
   input: { readonly events: readonly AlarmEvent[]; readonly state: AlarmState; readonly rules: CompiledRules | null; readonly now: Date },
   settings: SnapshotSettings = DEFAULT_SNAPSHOT_SETTINGS,
 ): LiveSnapshot {
   const tags = new Map<string, MutableTag>();
   for (const t of previous.tags) tags.set(t.tag, { ...t, series: new Map(t.series.map((b) => [b[0], b])) });
-  const { tags: codes, times } = preparedReadings(batch);
+  const { tags: codes, times } = batch === null ? { tags: [], times: new Float64Array(0) } : preparedReadings(batch);
   let watermark = previous.watermark ?? -Infinity;
-  batch.readings.forEach((reading, i) => {
+  (batch?.readings ?? []).forEach((reading, i) => {
     const tag = codes[i]!;
     const ts = times[i]!;
     if (ts > watermark) watermark = ts;

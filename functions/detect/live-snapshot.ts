@@ -7,25 +7,31 @@ import { mergeSnapshot, type AlarmEvent, type AlarmState, type CompiledRules, ty
 import { createLiveSnapshotStore, type LiveSnapshotStore } from '../adapters/live-snapshot-store.ts';
 import type { Logger } from '../adapters/log.ts';
 
+type AlarmInput = { events: readonly AlarmEvent[]; state: AlarmState; rules: CompiledRules };
+
 export interface LiveSnapshotWriter {
-  update(batch: ReadingBatch, input: { events: readonly AlarmEvent[]; state: AlarmState; rules: CompiledRules }, now: Date): Promise<{ attempts: number }>;
+  update(batch: ReadingBatch, input: AlarmInput, now: Date): Promise<{ attempts: number }>;
+  /** After a commit without readings (a STALE sweep of a silent site): alarms only. */
+  updateAlarms(site: string, input: AlarmInput, now: Date): Promise<{ attempts: number }>;
 }
 
 export function createLiveSnapshotWriter(bucket: Bucket, log: Logger, maxAttempts = 8): LiveSnapshotWriter {
   const store: LiveSnapshotStore = createLiveSnapshotStore(bucket, (site, reason) =>
     log.warn(`live snapshot of site ${site} was unreadable and is rebuilt from this batch on: ${reason}`, { event: 'detect.live-snapshot-damaged', site }),
   );
+  async function merge(site: string, batch: ReadingBatch | null, input: AlarmInput, now: Date) {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const stored = await store.read(site);
+      if (stored === null) continue;
+      const next = mergeSnapshot(stored.snapshot, batch, { ...input, now });
+      if (await store.write(site, next, stored.generation)) return { attempts: attempt };
+    }
+    throw new Error(
+      `the live snapshot of site ${site} changed under detect ${maxAttempts} times in a row; the message is retried (the alarm state is already committed, so only the snapshot is redone)`,
+    );
+  }
   return {
-    async update(batch, input, now) {
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const stored = await store.read(batch.site);
-        if (stored === null) continue;
-        const next = mergeSnapshot(stored.snapshot, batch, { ...input, now });
-        if (await store.write(batch.site, next, stored.generation)) return { attempts: attempt };
-      }
-      throw new Error(
-        `the live snapshot of site ${batch.site} changed under detect ${maxAttempts} times in a row; the message is retried (the alarm state is already committed, so only the snapshot is redone)`,
-      );
-    },
+    update: (batch, input, now) => merge(batch.site, batch, input, now),
+    updateAlarms: (site, input, now) => merge(site, null, input, now),
   };
 }

@@ -37,10 +37,11 @@ describe('detect: live snapshot', () => {
   it('shows the latest value of every tag, with or without a rule, and an alarm until it clears', async () => {
     const detect = instance();
     const site = 'LIVE-1';
-    await detect(event(batch('l-1', site, [
+    const first = batch('l-1', site, [
       { tag: '10LAB10CP001', ts: secondsAgo(30), value: 150, quality: 'good' },
       { tag: '10EGB10CL001', ts: secondsAgo(30), value: 42.5, quality: 'uncertain' },
-    ])));
+    ]);
+    await detect(event(first));
     const raised = await snapshot(site);
     expect(raised.tags.map((t) => [t.tag, t.value, t.quality])).toEqual([['10EGB10CL001', 42.5, 'uncertain'], ['10LAB10CP001', 150, 'good']]);
     expect(raised.alarms).toMatchObject([{ tag: '10LAB10CP001', condition: 'H', active: true, priority: 'high', value: 150, limit: 100 }]);
@@ -50,7 +51,7 @@ describe('detect: live snapshot', () => {
     expect(cleared.alarms.filter((a) => a.active)).toEqual([]);
     expect(cleared.tags.find((t) => t.tag === '10LAB10CP001')?.value).toBe(50);
     // A redelivery of an old batch changes nothing the panel shows.
-    await detect(event(batch('l-1', site, [{ tag: '10LAB10CP001', ts: secondsAgo(30), value: 150, quality: 'good' }])));
+    await detect(event(first));
     expect((await snapshot(site)).tags).toEqual(cleared.tags);
   });
 

@@ -66,6 +66,15 @@ describe('live snapshot', () => {
     expect(snapshot.alarms).toMatchObject([{ tag: TAG, condition: 'H', active: true, priority: 'high' }]);
   });
 
+  it('takes alarms alone from a commit without readings (a STALE sweep), keeping the values', () => {
+    const { snapshot, state } = run([batch(series([5, 11]))]);
+    const cleared = { ...state, tags: state.tags.map((t) => ({ ...t, conditions: {} })) };
+    const swept = mergeSnapshot(snapshot, null, { events: [], state: cleared, rules: limitRules, now });
+    expect(swept.alarms.filter((a) => a.active)).toEqual([]);
+    expect(swept.tags).toEqual(snapshot.tags);
+    expect(swept.watermark).toBe(snapshot.watermark);
+  });
+
   it('is the same whatever the order and however often batches arrive (replays, races)', () => {
     const batches = [0, 1, 2, 3].map((k) => batch(series([k, k * 3 + 1, 14 - k]).map((r) => ({ ...r, t: r.t + k * 61_000 })), `b-${k}`));
     const merged = (order: readonly ReadingBatch[]) =>

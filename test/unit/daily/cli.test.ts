@@ -14,7 +14,8 @@ function plantlake(args: string[], env: Record<string, string> = {}): Promise<{ 
   });
 }
 
-describe.concurrent('plantlake CLI', () => {
+// Twelve CLI processes at once need ~8 CPU-seconds: on a busy 2-core machine more than the default 5 s.
+describe.concurrent('plantlake CLI', { timeout: 30_000 }, () => {
   it.each([[['--help']], [['daily', '--help']], [['backfill', '--help']], [['rebuild', '--help']], [['lifecycle', '--help']]])('prints help for %j', async (args) => {
     const r = await plantlake(args);
     expect(r.code).toBe(0);
