@@ -6,6 +6,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { FUNCTIONS, SUBSCRIPTIONS, type FunctionName } from '../functions/core/resources.ts';
 import { bucketPrefix, cron, email, httpsUrl, member, memory, path, region, timeZone } from './config-checks.ts';
 import { ConfigReader, type RawConfig } from './config-readers.ts';
+import { readPanelConfig } from './panel-config.ts';
+import type { PanelAccess } from '../functions/core/panel-access.ts';
 import { DEFAULT_TIME_BUDGET_SECONDS } from '../functions/daily/settings.ts';
 import { WEBHOOK_BUDGET_SECONDS } from '../functions/adapters/webhook-client.ts';
 import { MAX_STATE_SHARDS } from '../functions/core/state-shards.ts';
@@ -49,6 +51,8 @@ export interface PlantlakeConfig {
   readonly rulesFile: string;
   readonly tagCatalogFile: string;
   readonly viewsDir: string;
+  /** Who sees which site on the live panel and in BigQuery (infra/panel-config.ts). */
+  readonly panelAccess: PanelAccess;
 }
 
 /** Cloud Scheduler allows an HTTP target at most 30 minutes per attempt. */
@@ -286,6 +290,7 @@ export function loadConfig(
         `would only wait for it; set it with pulumi config set ${r.fullKey('dailyMaxInstances')} 1`,
     );
   }
+  const panelAccess = readPanelConfig(r);
 
   r.throwIfProblems(stack);
   // Past this point every required value is present and checked.
@@ -314,5 +319,6 @@ export function loadConfig(
     rulesFile: must(rulesFile),
     tagCatalogFile: must(tagCatalogFile),
     viewsDir: must(viewsDir),
+    panelAccess: must(panelAccess),
   };
 }

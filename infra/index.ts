@@ -10,12 +10,15 @@ import { Functions } from './components/functions.ts';
 import { Ingestion } from './components/ingestion.ts';
 import { Lake } from './components/lake.ts';
 import { Observability } from './components/observability.ts';
+import { Panel } from './components/panel.ts';
+import { SiteRowAccess } from './components/site-row-access.ts';
 import { Schedule } from './components/schedule.ts';
 import { StaleSweep } from './components/stale-sweep.ts';
 import { Warehouse } from './components/warehouse.ts';
 import { loadConfig, NAMESPACE } from './config.ts';
 import { functionSource, type FunctionSource } from './sources.ts';
 import { loadViews } from './views.ts';
+import { panelSource } from './panel-source.ts';
 
 const cfg = loadConfig();
 // Everything read from the repository is read and checked before the first resource is
@@ -23,6 +26,7 @@ const cfg = loadConfig();
 const sources = Object.fromEntries(
   FUNCTIONS.map((fn) => [fn, functionSource(cfg.functionsDistDir, fn, `${NAMESPACE}:functionsDistDir`)]),
 ) as Record<FunctionName, FunctionSource>;
+const panelArchive = panelSource(cfg.functionsDistDir, `${NAMESPACE}:functionsDistDir`);
 const views = loadViews(cfg.viewsDir, cfg.project, DATASET, Object.values(TABLES).map((t) => t.name));
 
 // One explicit provider: every resource lands in the configured project and region, whatever
@@ -127,6 +131,36 @@ new DetectAlerts(
   opts,
 );
 
+// The live panel and the same per-site access in BigQuery.
+const panel = new Panel(
+  'panel',
+  {
+    project: cfg.project,
+    projectNumber,
+    region: cfg.region,
+    stack: cfg.stack,
+    protect: cfg.protect,
+    rawBucket: lake.raw,
+    configBucket: lake.config,
+    sourcesBucket: lake.functionSources,
+    source: panelArchive,
+    access: cfg.panelAccess,
+  },
+  opts,
+);
+new SiteRowAccess(
+  'site-row-access',
+  {
+    project: cfg.project,
+    dataset: warehouse.dataset,
+    tables: warehouse.tables,
+    access: cfg.panelAccess,
+    fullAccess: [`group:${cfg.analystGroup}`, functions.services.daily.member],
+  },
+  opts,
+);
+
+export const panelUri = panel.uri;
 export const buckets = { raw: lake.raw.name, config: lake.config.name, functionSources: lake.functionSources.name };
 export const topics = { readings: ingestion.topics.readings.name, alerts: ingestion.topics.alerts.name };
 export const dataset = warehouse.dataset.datasetId;

@@ -12,6 +12,10 @@ import { DEFAULT_PORTS, emulatorTargetOf, LOCAL_PROJECT_ID, probeStack, startEmu
 import { assertNodeVersion } from '../local/node-version.ts';
 import { replayCsv } from '../local/plant/replay.ts';
 import { pipelineEnv, pipelineNames } from '../local/provision.ts';
+import { startLocalPanel } from '../local/panel/serve-panel.ts';
+
+/** Port of the live panel (its local IAP stand-in) on npm start, unless --free-ports. */
+const PANEL_PORT = 8090;
 
 interface StartOptions {
   speed: number;
@@ -75,6 +79,11 @@ async function main(): Promise<void> {
   // A reused stack may hold an earlier run: a fresh suffix keeps this run's alarms and loads its own.
   const names = pipelineNames(stack ? {} : { suffix: `run${new Date().toISOString().slice(11, 19).replaceAll(':', '')}` });
 
+  // The live panel, served from the start so its pages update while the day is published.
+  const panel = await startLocalPanel({ clients, names, port: opts.freePorts ? 0 : PANEL_PORT, logSink: () => {} });
+  const panelLine = `Live panel: ${panel.url}/_local-iap (pick a local identity from local/panel/identities.yaml; local only, IAP stands in)`;
+  console.log(panelLine);
+
   const batches = opts.replay ? replayCsv(readFileSync(opts.replay, 'utf8'), { tag: opts.replayTag, site: opts.replaySite }) : undefined;
   const result = await runDemo({ clients, names, day: opts.day, hours: opts.hours, speed: opts.replay ? 0 : opts.speed, ...(batches ? { batches } : {}) });
   const reportDay = batches ? (result.daily.days.find((d) => d.status === 'succeeded')?.day ?? opts.day) : result.day;
@@ -98,15 +107,24 @@ async function main(): Promise<void> {
       '  npx plantlake query alarm_intervals',
       `  npx plantlake status${deadLetters}`,
       '  npx plantlake --help',
+      '',
+      panelLine,
     ].join('\n'),
   );
-  if (!stack) return;
   if (opts.exit) {
-    await stack.stop();
+    await panel.stop();
+    await stack?.stop();
     return;
   }
-  console.log('\nThe emulators keep running for your queries; Ctrl-C stops them.');
-  const stop = () => void stack.stop();
+  if (!stack) {
+    console.log('\nThe panel keeps running; Ctrl-C stops it.');
+    const stopPanel = () => void panel.stop();
+    process.on('SIGINT', stopPanel);
+    process.on('SIGTERM', stopPanel);
+    return;
+  }
+  console.log('\nThe emulators and the panel keep running for your queries; Ctrl-C stops them.');
+  const stop = () => void panel.stop().then(() => stack.stop());
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   await stack.exited;

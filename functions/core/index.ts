@@ -13,6 +13,12 @@ export { evaluate, type Evaluation } from './alarms.ts';
 export { emptyState, serializeState, deserializeState, type StateResult } from './alarm-state.ts';
 export { eventId } from './alarm-events.ts';
 export { shardOf, orderingKeyOf, splitByShard, checkShards, MAX_STATE_SHARDS } from './state-shards.ts';
+export {
+  mergeSnapshot, emptySnapshot, serializeSnapshot, deserializeSnapshot, DEFAULT_SNAPSHOT_SETTINGS,
+  type LiveSnapshot, type LiveTag, type LiveAlarm, type SeriesBucket, type SnapshotSettings,
+} from './live-snapshot.ts';
+export { siteView, officeView, tagSeries, type SiteView, type OfficeView, type OfficeSite, type TankRow, type AlarmRow, type ProductTotal } from './panel-view.ts';
+export { parsePanelAccess, mayView, permittedSites, isHeadOffice, memberCovers, accessSites, type PanelAccess, type AccessResult } from './panel-access.ts';
 export { toReadingRow, toAlarmEventRow, toTagRow } from './rows.ts';
 export { rawObjectName, rawContentHash, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey } from './lake-paths.ts';
 export { parseRfc3339, toUtcTimestamp, utcDay } from './time.ts';

@@ -143,6 +143,9 @@ export const OBJECTS = {
   readingsPrefix: 'readings/',
   quarantinePrefix: 'quarantine/',
   alarmEventsPrefix: 'alarm-events/',
+  /** Live snapshots (functions/core/live-snapshot.ts): the only prefix the panel reads. */
+  livePrefix: 'live/',
+  liveSnapshot: (site: string) => `live/site=${site}.json`,
 } as const;
 
 /**

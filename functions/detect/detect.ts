@@ -13,6 +13,7 @@ import { createObjectCache, type ObjectCache } from '../adapters/object-cache.ts
 import { readPubSubEvent } from '../adapters/pubsub-message.ts';
 import { processSiteBatch } from './site-commit.ts';
 import { createSiteRegistry } from './site-registry.ts';
+import { createLiveSnapshotWriter } from './live-snapshot.ts';
 
 export interface DetectOptions {
   readonly storage: Storage;
@@ -89,6 +90,7 @@ export function createDetect(options: DetectOptions): DetectHandler {
     shards: checkShards(options.stateShards ?? 1, 'the number of alarm state shards (PLANTLAKE_STATE_SHARDS)'),
   };
   const sites = createSiteRegistry(bucket);
+  const live = createLiveSnapshotWriter(bucket, log);
 
   return async function detect(event: unknown): Promise<void> {
     const started = performance.now();
@@ -119,6 +121,7 @@ export function createDetect(options: DetectOptions): DetectHandler {
       }
       const result = await processSiteBatch(deps, batch, current, at);
       await sites.ensure(batch.site); // so the STALE sweep judges the site when it falls silent
+      await live.update(batch, { events: result.events, state: result.state, rules: current }, at);
       log.info(`${result.outcome} batch ${batch.batchId} of site ${batch.site}: ${result.events.length} alarm event(s)`, {
         event: 'detect.batch',
         outcome: result.outcome,

@@ -31,6 +31,8 @@ export interface SiteResult {
   readonly objects: readonly string[];
   /** Outboxes of earlier commits that this run delivered (after a crash or by a racing instance). */
   readonly recovered: number;
+  /** The site's alarm state after this batch (committed, or unchanged). */
+  readonly state: AlarmState;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function commitSite(deps: SiteDeps, site: string, label: string, st
     const { events, state } = step(stored.state);
     // A run that changes nothing (all late: a redelivery, or a site without rules) writes nothing.
     if (state === stored.state && events.length === 0) {
-      return { outcome: 'no-change', events, attempts: attempt, objects: [], recovered };
+      return { outcome: 'no-change', events, attempts: attempt, objects: [], recovered, state };
     }
     const outbox = events.length > 0 ? makeOutbox(site, label, events) : null;
     if (outbox !== null) await writeOutbox(deps.bucket, outbox);
@@ -72,7 +74,7 @@ export async function commitSite(deps: SiteDeps, site: string, label: string, st
       continue; // another instance committed first: evaluate again on its state
     }
     const objects = outbox === null ? [] : await deliverOutbox(deps, outbox);
-    return { outcome: 'committed', events, attempts: attempt, objects, recovered };
+    return { outcome: 'committed', events, attempts: attempt, objects, recovered, state };
   }
   throw new Error(
     `the alarm state of site ${site} changed under detect ${deps.maxAttempts} times in a row while evaluating ${label}; ` +
@@ -96,6 +98,12 @@ export async function processSiteBatch(deps: SiteDeps, batch: ReadingBatch, rule
     attempts: Math.max(...results.map((r) => r.attempts)),
     objects: results.flatMap((r) => r.objects),
     recovered: results.reduce((n, r) => n + r.recovered, 0),
+    // The touched shards' tags together: what the live snapshot reconciles (untouched tags keep theirs).
+    state: {
+      ...results[0]!.state,
+      watermark: Math.max(...results.map((r) => r.state.watermark ?? -Infinity)),
+      tags: results.flatMap((r) => r.state.tags).sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0)),
+    },
   };
 }
 

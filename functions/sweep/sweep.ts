@@ -11,6 +11,7 @@ import { createAlertPublisher } from '../adapters/alert-publisher.ts';
 import type { Logger } from '../adapters/log.ts';
 import { rulesCache } from '../detect/detect.ts';
 import { commitSite, siteShards } from '../detect/site-commit.ts';
+import { createLiveSnapshotWriter } from '../detect/live-snapshot.ts';
 import { createSiteRegistry } from '../detect/site-registry.ts';
 
 export interface SweepOptions {
@@ -48,6 +49,7 @@ export function createSweep(options: SweepOptions): Sweep {
   const rules = rulesCache(options);
   const bucket = options.storage.bucket(options.rawBucket);
   const registry = createSiteRegistry(bucket);
+  const live = createLiveSnapshotWriter(bucket, log);
   const deps = { bucket, store: createAlarmStateStore(bucket), publisher: createAlertPublisher(options.pubsub, options.alertsTopic), maxAttempts: 8 };
   const shards = siteShards(checkShards(options.stateShards ?? 1, 'the number of alarm state shards (PLANTLAKE_STATE_SHARDS)'));
 
@@ -73,6 +75,11 @@ export function createSweep(options: SweepOptions): Sweep {
             shards.map((shard) => commitSite(deps, site, shard ? `${tick}.shard-${shard.index}` : tick, (state) => evaluate(state, null, current, at), shard)),
           );
           const result = { events: results.flatMap((r) => r.events), attempts: Math.max(...results.map((r) => r.attempts)) };
+          if (result.events.length > 0) {
+            // The panel shows a silent site's STALE alarms too (only ticks that raise or clear write it).
+            const state = { ...results[0]!.state, tags: results.flatMap((r) => r.state.tags) };
+            await live.updateAlarms(site, { events: result.events, state, rules: current }, at);
+          }
           if (results.some((r) => r.outcome === 'committed')) committed++;
           events += result.events.length;
           if (result.events.length > 0) {

@@ -10,7 +10,7 @@
 //            alarm-events/ (compaction, Coldline, retention) and its lease under daily/, never state/;
 //            read the catalog; edit the dataset;
 //            run BigQuery jobs (project-level by nature).
-//   sweep  — what detect has (rules; state/… and alarm-events/ only; publish to alerts): it commits
+//   sweep  — what detect has (rules; state/…, alarm-events/ and live/ only; publish to alerts): it commits
 //            STALE through detect's path.
 // and the push triggers that deliver readings to land and detect, alerts to notify.
 import type * as gcp from '@pulumi/gcp';
@@ -56,8 +56,8 @@ const DESCRIPTIONS: Readonly<Record<FunctionName, string>> = {
   sweep: 'Judges STALE every minute for sites that send nothing (Cloud Scheduler)',
 };
 
-/** Prefixes detect may write in the raw bucket: alarm state and alarm events. */
-export const DETECT_RAW_PREFIXES = [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix];
+/** Prefixes detect may write in the raw bucket: alarm state, alarm events and the live snapshots. */
+export const DETECT_RAW_PREFIXES = [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix, OBJECTS.livePrefix];
 /** Prefixes land may create objects under: raw readings and quarantine records. */
 export const LAND_RAW_PREFIXES = [OBJECTS.readingsPrefix, OBJECTS.quarantinePrefix];
 /** Prefixes the daily job may rewrite and delete under: the data it loads, and its lease. */
@@ -128,7 +128,7 @@ export class Functions extends pulumi.ComponentResource {
           what: 'raw-state-object-user',
           bucket: raw,
           role: ROLES.objectUser,
-          condition: objectPrefixCondition(raw, DETECT_RAW_PREFIXES, 'detect state and alarm events only'),
+          condition: objectPrefixCondition(raw, DETECT_RAW_PREFIXES, 'detect state, alarm events and live snapshots only'),
         },
         { on: 'topic', what: 'alerts-publisher', topic: args.topics.alerts.name, role: ROLES.publisher },
       ],
@@ -140,7 +140,7 @@ export class Functions extends pulumi.ComponentResource {
           what: 'raw-state-object-user',
           bucket: raw,
           role: ROLES.objectUser,
-          condition: objectPrefixCondition(raw, DETECT_RAW_PREFIXES, 'detect state and alarm events only'),
+          condition: objectPrefixCondition(raw, DETECT_RAW_PREFIXES, 'detect state, alarm events and live snapshots only'),
         },
         { on: 'topic', what: 'alerts-publisher', topic: args.topics.alerts.name, role: ROLES.publisher },
       ],

@@ -88,6 +88,7 @@ export function fakeBuild(): string {
     writeFileSync(join(dir, fn, 'package.json'), JSON.stringify({ name: fn, type: 'module', main: 'index.js' }));
     writeFileSync(join(dir, fn, 'package-lock.json'), JSON.stringify({ name: fn, lockfileVersion: 3, requires: true, packages: { '': { name: fn } } }));
   }
+  writeFileSync(join(dir, 'panel.tar.gz'), 'stand-in for the panel archive of scripts/build-panel.ts\n');
   return dir;
 }
 

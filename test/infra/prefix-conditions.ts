@@ -17,7 +17,7 @@ const WRITERS: Readonly<Record<string, readonly string[]>> = {
   'plantlake-fn-daily': [OBJECTS.readingsPrefix, OBJECTS.alarmEventsPrefix, OBJECTS.dailyLeasePrefix],
   'plantlake-fn-notify': [OBJECTS.notifyLedgerPrefix],
   // The STALE sweep commits through detect's path, so it holds detect's prefixes.
-  'plantlake-fn-sweep': [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix],
+  'plantlake-fn-sweep': [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix, OBJECTS.livePrefix],
 };
 
 /** The prefixes of an expression made only of `resource.name.startsWith(".../objects/<p>")` joined by `||`, else null. */

@@ -30,6 +30,8 @@ function grantOf(r: Captured): string {
         return ['serviceAccount', i.serviceAccountId];
       case 'gcp:artifactregistry/repositoryIamMember:RepositoryIamMember':
         return ['repository', i.repository];
+      case 'gcp:iap/webCloudRunServiceIamMember:WebCloudRunServiceIamMember':
+        return ['iap', i.cloudRunServiceName];
       default:
         throw new Error(`IAM resource type ${r.type} (${r.name}) is not known to the tests: add it to grantOf`);
     }
@@ -130,7 +132,19 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
           `serviceAccount:${saId('plantlake-push-notify')}:roles/iam.serviceAccountTokenCreator`,
         ],
         [analysts]: [`dataset:${DATASET}:roles/bigquery.dataViewer`, `project:${p}:roles/bigquery.jobUser`],
+        [sa('plantlake-panel')]: [`bucket:${b.config}:roles/storage.objectViewer:conditioned`, `bucket:${b.raw}:roles/storage.objectViewer:conditioned`],
+        ['serviceAccount:service-123456789012@gcp-sa-iap.iam.gserviceaccount.com']: ['run:plantlake-panel:roles/run.invoker'],
       };
+      // Panel users: IAP access (site users with a path condition), and site users query their rows.
+      const headOffice = JSON.parse(run.config['plantlake:panelHeadOffice'] ?? '[]') as string[];
+      for (const m of headOffice) (expected[m] ??= []).push('iap:plantlake-panel:roles/iap.httpsResourceAccessor');
+      const siteMembers = new Set<string>();
+      for (const item of JSON.parse(run.config['plantlake:panelSiteAccess'] ?? '[]') as string[]) {
+        const m = item.slice(item.indexOf('=') + 1);
+        (expected[m] ??= []).push('iap:plantlake-panel:roles/iap.httpsResourceAccessor:conditioned');
+        siteMembers.add(m);
+      }
+      for (const m of siteMembers) expected[m]!.push(`dataset:${DATASET}:roles/bigquery.dataViewer`, `project:${p}:roles/bigquery.jobUser`);
       const publishers = JSON.parse(run.config['plantlake:readingsPublishers'] ?? '[]') as string[];
       for (const m of publishers) (expected[m] ??= []).push('topic:readings:roles/pubsub.publisher');
 
@@ -140,12 +154,13 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
       expect(actual).toEqual(expected);
     });
 
-    test('detect writes only alarm state and alarm events in the raw bucket', () => {
+    test('detect writes only alarm state, alarm events and live snapshots in the raw bucket', () => {
       const grant = run.one('gcp:storage/bucketIAMMember:BucketIAMMember', 'detect-raw-state-object-user');
       const raw = bucketNames(run.config['plantlake:bucketPrefix'] ?? '').raw;
       expect(grant.inputs.condition.expression).toBe(
         `resource.name.startsWith("projects/_/buckets/${raw}/objects/state/alarms/") || ` +
-          `resource.name.startsWith("projects/_/buckets/${raw}/objects/alarm-events/")`,
+          `resource.name.startsWith("projects/_/buckets/${raw}/objects/alarm-events/") || ` +
+          `resource.name.startsWith("projects/_/buckets/${raw}/objects/live/")`,
       );
     });
 

@@ -94,6 +94,7 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
           'plantlake-scheduler',
           'plantlake-sweep-tick',
           'plantlake-build',
+          'plantlake-panel',
         ].sort(),
       );
       for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
