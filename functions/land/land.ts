@@ -3,7 +3,7 @@
 // a transient fault (storage unreachable), so Pub/Sub retries with backoff and, after
 // maxDeliveryAttempts, moves the message to the dead-letter topic. Nothing is lost either way.
 import type { Storage } from '@google-cloud/storage';
-import { parseBatch } from '../core/index.ts';
+import { decodeReadingsMessage, type ReadingBatch } from '../core/index.ts';
 import type { Logger } from '../adapters/log.ts';
 import { readPubSubEvent, type PubSubMessage } from '../adapters/pubsub-message.ts';
 import { createOnce, gzipNdjson, NDJSON_GZIP, type CreateOutcome } from '../adapters/raw-objects.ts';
@@ -52,6 +52,31 @@ export function createLand(options: LandOptions): LandHandler {
     }
   }
 
+  async function landBatch(batch: ReadingBatch, message: PubSubMessage, receivedAt: Date, started: number): Promise<void> {
+    const planned = planRawObjects(batch, receivedAt);
+    const outcomes = await Promise.all(
+      planned.map(async (o) => {
+        const body = await gzipNdjson(o.rows);
+        return write('raw', o.name, () =>
+          createOnce(bucket, o.name, body, { ...NDJSON_GZIP, metadata: { messageId: message.messageId, source: batch.source } }),
+        );
+      }),
+    );
+    const created = outcomes.filter((o) => o === 'created').length;
+    log.info(`${created > 0 ? 'landed' : 'already landed'} batch ${batch.batchId} of site ${batch.site}: ${batch.readings.length} readings in ${planned.length} object(s)`, {
+      event: 'land.batch',
+      outcome: created > 0 ? 'landed' : 'already-landed',
+      batchId: batch.batchId,
+      site: batch.site,
+      source: batch.source,
+      readings: batch.readings.length,
+      objects: planned.map((o) => `gs://${options.rawBucket}/${o.name}`),
+      created,
+      ...messageFields(message),
+      durationMs: Math.round(performance.now() - started),
+    });
+  }
+
   return async function land(event: unknown): Promise<void> {
     const started = performance.now();
     const receivedAt = now();
@@ -60,32 +85,13 @@ export function createLand(options: LandOptions): LandHandler {
     try {
       if (!envelope.ok) return await quarantine(quarantineEvent(event, envelope.reason, receivedAt), undefined, started);
       const { message } = envelope;
-      const parsed = parseBatch(message.data, receivedAt);
-      if (!parsed.ok) return await quarantine(quarantineMessage(message, parsed, receivedAt), message, started);
-
-      const { batch } = parsed;
-      const planned = planRawObjects(batch, receivedAt);
-      const outcomes = await Promise.all(
-        planned.map(async (o) => {
-          const body = await gzipNdjson(o.rows);
-          return write('raw', o.name, () =>
-            createOnce(bucket, o.name, body, { ...NDJSON_GZIP, metadata: { messageId: message.messageId, source: batch.source } }),
-          );
-        }),
-      );
-      const created = outcomes.filter((o) => o === 'created').length;
-      log.info(`${created > 0 ? 'landed' : 'already landed'} batch ${batch.batchId} of site ${batch.site}: ${batch.readings.length} readings in ${planned.length} object(s)`, {
-        event: 'land.batch',
-        outcome: created > 0 ? 'landed' : 'already-landed',
-        batchId: batch.batchId,
-        site: batch.site,
-        source: batch.source,
-        readings: batch.readings.length,
-        objects: planned.map((o) => `gs://${options.rawBucket}/${o.name}`),
-        created,
-        ...messageFields(message),
-        durationMs: Math.round(performance.now() - started),
-      });
+      const decoded = decodeReadingsMessage(message.data, message.attributes, receivedAt);
+      if (!decoded.ok) return await quarantine(quarantineMessage(message, decoded, receivedAt), message, started);
+      for (const batch of decoded.batches) await landBatch(batch, message, receivedAt, started);
+      // Telegraf metrics that could not be mapped: quarantined with the whole message, beside the rest that landed.
+      if (decoded.rejectedReason !== undefined) {
+        await quarantine(quarantineMessage(message, { reason: decoded.rejectedReason, problems: decoded.rejected }, receivedAt), message, started);
+      }
     } catch (err) {
       log.error(err instanceof Error ? err.message : String(err), {
         event: 'land.batch',
