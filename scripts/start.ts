@@ -11,6 +11,7 @@ import { DEFAULT_PORTS, emulatorTargetOf, LOCAL_PROJECT_ID, probeStack, startEmu
 import { assertNodeVersion } from '../local/node-version.ts';
 import { replayCsv } from '../local/plant/replay.ts';
 import { pipelineEnv, pipelineNames } from '../local/provision.ts';
+import { servePipeline } from '../local/serve.ts';
 
 interface StartOptions {
   speed: number;
@@ -21,6 +22,9 @@ interface StartOptions {
   replaySite: string;
   exit?: boolean;
   freePorts?: boolean;
+  serve?: boolean;
+  gateway?: 'telegraf';
+  dailyEvery: number;
 }
 
 function hoursRange(value: string): [number, number] {
@@ -45,7 +49,10 @@ const program = new Command('npm start --')
   .option('--replay-tag <kks>', 'KKS tag of the replayed series', '10MKA10CT001')
   .option('--replay-site <site>', 'site of the replayed series', 'NAB')
   .option('--exit', 'stop the emulators at the end instead of keeping them for queries')
-  .option('--free-ports', 'start the emulators on free ports rather than the usual ones');
+  .option('--free-ports', 'start the emulators on free ports rather than the usual ones')
+  .option('--serve', 'keep land, detect, notify and the emulators running for a gateway of your own, with the daily job on a tick (no scripted day)')
+  .addOption(new Option('--gateway <kind>', 'with --serve: also run the demo plant through a real OPC UA server and Telegraf').choices(['telegraf']))
+  .addOption(new Option('--daily-every <minutes>', 'with --serve: minutes between daily runs').argParser(number).default(5));
 
 async function emulators(freePorts: boolean): Promise<{ endpoints: EmulatorEndpoints; projectId: string; stack?: EmulatorStack }> {
   if (!freePorts) {
@@ -73,6 +80,8 @@ async function main(): Promise<void> {
   const clients = createClients(target);
   // A reused stack may hold an earlier run: a fresh suffix keeps this run's alarms and loads its own.
   const names = pipelineNames(stack ? {} : { suffix: `run${new Date().toISOString().slice(11, 19).replaceAll(':', '')}` });
+
+  if (opts.serve || opts.gateway) return serve(opts, { endpoints, projectId, stack, target, clients, names });
 
   const batches = opts.replay ? replayCsv(readFileSync(opts.replay, 'utf8'), { tag: opts.replayTag, site: opts.replaySite }) : undefined;
   const result = await runDemo({ clients, names, day: opts.day, hours: opts.hours, speed: opts.replay ? 0 : opts.speed, ...(batches ? { batches } : {}) });
@@ -109,6 +118,30 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   await stack.exited;
+}
+
+/** --serve: the long-running pipeline (local/serve.ts) until Ctrl-C. */
+async function serve(
+  opts: StartOptions,
+  run: { endpoints: EmulatorEndpoints; projectId: string; stack: EmulatorStack | undefined; target: ReturnType<typeof emulatorTargetOf>; clients: ReturnType<typeof createClients>; names: ReturnType<typeof pipelineNames> },
+): Promise<void> {
+  const serving = await servePipeline({
+    clients: run.clients,
+    target: run.target,
+    names: run.names,
+    endpoints: run.endpoints,
+    projectId: run.projectId,
+    dailyEveryMinutes: opts.dailyEvery,
+    gateway: opts.gateway,
+    opcuaPort: opts.freePorts ? 0 : 4840,
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log('\nStopping…');
+  await serving.stop();
+  await run.stack?.stop();
 }
 
 main().catch((err: unknown) => {

@@ -4,7 +4,7 @@
 // well-formed service-account key file; the key is made here, fresh, and never leaves the machine.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../emulators/build.ts';
 import { buildTelegraf, telegrafBinary } from './telegraf-build.ts';
@@ -65,7 +65,7 @@ export function gatewayEnv(s: GatewaySettings): Record<string, string> {
 }
 
 /** Starts Telegraf as a daemon (not --once: its disk buffer is meant for a long-running agent) with one or more config files. */
-export async function startTelegraf(configs: readonly (GatewayConfig | string)[], env: Record<string, string>): Promise<RunningTelegraf> {
+export async function startTelegraf(configs: readonly (GatewayConfig | string)[], env: Record<string, string>, options: { logFile?: string } = {}): Promise<RunningTelegraf> {
   await buildTelegraf();
   const args = configs.flatMap((c) => ['--config', c.includes('/') ? c : configPath(c as GatewayConfig)]);
   if (env.TELEGRAF_BUFFER_DIR !== undefined) mkdirSync(env.TELEGRAF_BUFFER_DIR, { recursive: true });
@@ -75,6 +75,7 @@ export async function startTelegraf(configs: readonly (GatewayConfig | string)[]
   });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
+    if (options.logFile !== undefined) appendFileSync(options.logFile, chunk);
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     if (lines.length > 200) lines.splice(0, lines.length - 200);
   };

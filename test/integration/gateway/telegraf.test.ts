@@ -12,7 +12,7 @@ import { startOpcUaPlant, type OpcUaPlant } from '../../../local/gateway/opcua-p
 import { gatewayEnv, startTelegraf, type RunningTelegraf } from '../../../local/gateway/telegraf.ts';
 import { endpoints } from '../../harness/emulators.ts';
 import { logCapture, objectNames, readGzipNdjson, testPipeline, waitFor, type TestPipeline } from '../functions/support.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../../local/gateway/free-port.ts';
 
 type Row = { site: string; tag: string; ts: string; value: number | null; quality: string; unit: string | null; batch_id: string };
 
