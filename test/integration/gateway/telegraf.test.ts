@@ -1,5 +1,6 @@
 // The field gateway for real: Telegraf (built from its Go module) with the shipped configs reads a
-// real MQTT broker (aedes) and a real OPC UA server (node-opcua), publishes to the Pub/Sub
+// real MQTT broker (aedes), a real OPC UA server (node-opcua) and a real Modbus TCP server
+// (modbus-serial), publishes to the Pub/Sub
 // emulator in its own format, and land writes the readings to the raw zone, mapped by the
 // documented conventions; what cannot be mapped is quarantined with the field that failed.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalFunctions, type LocalFunctions } from '../../../local/functions/pipeline.ts';
 import { startMqttBroker, type MqttBroker } from '../../../local/gateway/mqtt-broker.ts';
+import { startModbusPlant, type ModbusPlant } from '../../../local/gateway/modbus-plant.ts';
 import { startOpcUaPlant, type OpcUaPlant } from '../../../local/gateway/opcua-plant.ts';
 import { gatewayEnv, startTelegraf, type RunningTelegraf } from '../../../local/gateway/telegraf.ts';
 import { endpoints } from '../../harness/emulators.ts';
@@ -21,6 +23,7 @@ describe('Telegraf feeds plantlake through the shipped configs', () => {
   let fns: LocalFunctions;
   let broker: MqttBroker;
   let opcua: OpcUaPlant;
+  let modbus: ModbusPlant;
   const gateways: RunningTelegraf[] = [];
   const state = mkdtempSync(join(tmpdir(), 'plantlake-gw-'));
   const logs = logCapture();
@@ -29,11 +32,13 @@ describe('Telegraf feeds plantlake through the shipped configs', () => {
     p = await testPipeline('gw');
     fns = await startLocalFunctions({ clients: p.clients, names: p.names, functions: ['land'], logSink: logs.sink, delivery: { log: () => {} } });
     broker = await startMqttBroker();
+    modbus = await startModbusPlant({ port: await freePort(), registers: { '30BBA10CE001': 0, '30BBA10CE002': 2 } });
     opcua = await startOpcUaPlant({ port: await freePort(), tags: ['10EGB10CL001', '10EGB10CT001', '10EGC10CP001', '10EGC10CF001', '10HHA10CT001'] });
   });
   afterAll(async () => {
     await Promise.all(gateways.map((g) => g.kill('SIGTERM')));
     await opcua?.stop();
+    await modbus?.stop();
     await broker?.stop();
     await fns?.stop();
     rmSync(state, { recursive: true, force: true });
@@ -107,5 +112,19 @@ describe('Telegraf feeds plantlake through the shipped configs', () => {
     ]);
     // Later reads of the same values hash to the same batch id: land finds them already landed.
     expect(logs.lines.some((l) => l.event === 'land.batch' && l.site === 'REF-02' && l.outcome === 'already-landed')).toBe(true);
+  });
+
+  it('Modbus TCP: holding registers named by KKS codes, read each second, floats decoded, times in ms', async () => {
+    modbus.set('30BBA10CE001', 1234.5);
+    modbus.set('30BBA10CE002', 98765.25);
+    const from = Date.now();
+    gateways.push(await startTelegraf(['modbus'], settings('FDR-01', 'modbus', { MODBUS_CONTROLLER: modbus.controller })));
+    const rows = await waitFor('two Modbus reads in the raw zone', async () => {
+      const r = await rowsOf('FDR-01');
+      return r.length >= 4 ? r : undefined;
+    }, 45_000, 250);
+    expect(new Set(rows.map((r) => `${r.tag}=${r.value} ${r.quality}`))).toEqual(new Set(['30BBA10CE001=1234.5 good', '30BBA10CE002=98765.25 good']));
+    // Modbus carries no time: Telegraf stamps each read.
+    expect(rows.every((r) => Date.parse(r.ts) >= from - 1000 && Date.parse(r.ts) <= Date.now())).toBe(true);
   });
 });
