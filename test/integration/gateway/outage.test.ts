@@ -184,6 +184,11 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
     const opcuaDoubled = opcuaRows.length - opcuaKeys.size;
     const unserved = opcuaRows.filter((r) => servedByKey.get(key(r))?.value !== r.value);
 
+    const landLines = logs.lines.filter((l) => l.event === 'land.batch' && l.outcome === 'landed');
+    const afterUp = (field: string) => {
+      const times = landLines.map((l) => Date.parse(String(l[field]))).filter((t) => t > downAt);
+      return times.length === 0 ? null : Math.round((Math.min(...times) - upAt) / 100) / 10;
+    };
     const figures = {
       outageSeconds: Math.round((upAt - downAt) / 1000),
       mqtt: { produced: produced.length, landed: mqttRows.length, lost: lost.length, doubled },
@@ -192,6 +197,9 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
       bufferBytesAtEnd: bufferAtEnd,
       killExitCodes: exits,
       catchUpSeconds: Math.round((caughtUpAt - upAt) / 100) / 10,
+      // Which side took the time: Telegraf's first accepted publish, or the delivery to land after it.
+      firstPublishAfterUpSeconds: afterUp('publishTime'),
+      firstLandAfterUpSeconds: afterUp('time'),
       catchUpAfterPlantStopSeconds: Math.round((caughtUpAt - stoppedAt) / 100) / 10,
     };
     console.log(`gateway outage figures: ${JSON.stringify(figures)}`);
