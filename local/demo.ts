@@ -58,7 +58,7 @@ export function daysAgo(n: number, now = new Date()): string {
 }
 
 /** A local stand-in for the chat webhook: collects what notify sends. */
-async function startChatSink(onMessage: (text: string) => void): Promise<{ url: string; server: Server }> {
+export async function startChatSink(onMessage: (text: string) => void): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -77,7 +77,7 @@ async function startChatSink(onMessage: (text: string) => void): Promise<{ url: 
 }
 
 /** Uploads config/rules.yaml and config/tags.yaml as `plantlake rules push` / `tags import` do, checked first. */
-async function uploadConfig(clients: Clients, names: PipelineNames): Promise<void> {
+export async function uploadConfig(clients: Clients, names: PipelineNames): Promise<void> {
   for (const [file, kind, check] of [
     ['rules.yaml', 'rules', checkRules],
     ['tags.yaml', 'catalog', checkCatalog],

@@ -16,6 +16,7 @@ import { startLocalPanel } from '../local/panel/serve-panel.ts';
 
 /** Port of the live panel (its local IAP stand-in) on npm start, unless --free-ports. */
 const PANEL_PORT = 8090;
+import { servePipeline } from '../local/serve.ts';
 
 interface StartOptions {
   speed: number;
@@ -26,6 +27,9 @@ interface StartOptions {
   replaySite: string;
   exit?: boolean;
   freePorts?: boolean;
+  serve?: boolean;
+  gateway?: 'telegraf';
+  dailyEvery: number;
 }
 
 function hoursRange(value: string): [number, number] {
@@ -50,7 +54,10 @@ const program = new Command('npm start --')
   .option('--replay-tag <kks>', 'KKS tag of the replayed series', kksTag, '10MKA10CT001')
   .option('--replay-site <site>', 'site of the replayed series', siteId, 'NAB')
   .option('--exit', 'stop the emulators at the end instead of keeping them for queries')
-  .option('--free-ports', 'start the emulators on free ports rather than the usual ones');
+  .option('--free-ports', 'start the emulators on free ports rather than the usual ones')
+  .option('--serve', 'keep land, detect, notify and the emulators running for a gateway of your own, with the daily job on a tick (no scripted day)')
+  .addOption(new Option('--gateway <kind>', 'with --serve: also run the demo plant through a real OPC UA server and Telegraf').choices(['telegraf']))
+  .addOption(new Option('--daily-every <minutes>', 'with --serve: minutes between daily runs').argParser(number).default(5));
 
 async function emulators(freePorts: boolean): Promise<{ endpoints: EmulatorEndpoints; projectId: string; stack?: EmulatorStack }> {
   if (!freePorts) {
@@ -83,6 +90,7 @@ async function main(): Promise<void> {
   const panel = await startLocalPanel({ clients, names, port: opts.freePorts ? 0 : PANEL_PORT, logSink: () => {} });
   const panelLine = `Live panel: ${panel.url}/_local-iap (pick a local identity from local/panel/identities.yaml; local only, IAP stands in)`;
   console.log(panelLine);
+  if (opts.serve || opts.gateway) return serve(opts, { endpoints, projectId, stack, target, clients, names });
 
   const batches = opts.replay ? replayCsv(readFileSync(opts.replay, 'utf8'), { tag: opts.replayTag, site: opts.replaySite }) : undefined;
   const result = await runDemo({ clients, names, day: opts.day, hours: opts.hours, speed: opts.replay ? 0 : opts.speed, ...(batches ? { batches } : {}) });
@@ -128,6 +136,30 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   await stack.exited;
+}
+
+/** --serve: the long-running pipeline (local/serve.ts) until Ctrl-C. */
+async function serve(
+  opts: StartOptions,
+  run: { endpoints: EmulatorEndpoints; projectId: string; stack: EmulatorStack | undefined; target: ReturnType<typeof emulatorTargetOf>; clients: ReturnType<typeof createClients>; names: ReturnType<typeof pipelineNames> },
+): Promise<void> {
+  const serving = await servePipeline({
+    clients: run.clients,
+    target: run.target,
+    names: run.names,
+    endpoints: run.endpoints,
+    projectId: run.projectId,
+    dailyEveryMinutes: opts.dailyEvery,
+    gateway: opts.gateway,
+    opcuaPort: opts.freePorts ? 0 : 4840,
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log('\nStopping…');
+  await serving.stop();
+  await run.stack?.stop();
 }
 
 main().catch((err: unknown) => {

@@ -23,3 +23,5 @@ export { toReadingRow, toAlarmEventRow, toTagRow } from './rows.ts';
 export { rawObjectName, rawContentHash, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey } from './lake-paths.ts';
 export { parseRfc3339, toUtcTimestamp, utcDay } from './time.ts';
 export { formatProblem, summarise, type Problem } from './problems.ts';
+export { decodeReadingsMessage, type ReadingsMessage, type MessageFormat } from './readings-message.ts';
+export { decodeTelegraf, toQuality, type TelegrafResult } from './telegraf.ts';

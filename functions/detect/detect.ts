@@ -5,7 +5,7 @@
 // in the end, dead-letters.
 import type { PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
-import { checkShards, OBJECTS, parseBatch, parseRules, type BatchLimits, type CompiledRules } from '../core/index.ts';
+import { checkShards, decodeReadingsMessage, OBJECTS, parseRules, type BatchLimits, type CompiledRules, type ReadingBatch } from '../core/index.ts';
 import { createAlarmStateStore } from '../adapters/alarm-state-store.ts';
 import { createAlertPublisher } from '../adapters/alert-publisher.ts';
 import type { Logger } from '../adapters/log.ts';
@@ -102,13 +102,17 @@ export function createDetect(options: DetectOptions): DetectHandler {
     }
     const message = envelope.message;
     const ids = { messageId: message.messageId, deliveryAttempt: message.deliveryAttempt ?? null };
-    const parsed = parseBatch(message.data, at, options.batchLimits);
-    if (!parsed.ok) {
+    const decoded = decodeReadingsMessage(message.data, message.attributes, at, options.batchLimits);
+    if (!decoded.ok) {
       // land quarantines the same message with this reason; detect has nothing to evaluate.
-      log.info(`skipped invalid batch (land quarantines it): ${parsed.reason}`, { event: 'detect.batch', outcome: 'skipped-invalid', reason: parsed.reason, ...ids });
+      log.info(`skipped invalid batch (land quarantines it): ${decoded.reason}`, { event: 'detect.batch', outcome: 'skipped-invalid', reason: decoded.reason, ...ids });
       return;
     }
-    const { batch } = parsed;
+    // A Telegraf message may hold several sites: one batch each, evaluated in turn.
+    for (const batch of decoded.batches) await detectBatch(batch, ids, at, started);
+  };
+
+  async function detectBatch(batch: ReadingBatch, ids: Record<string, unknown>, at: Date, started: number): Promise<void> {
     const fields = { batchId: batch.batchId, site: batch.site, readings: batch.readings.length, ...ids };
     try {
       const current = await rules.get();
@@ -145,5 +149,5 @@ export function createDetect(options: DetectOptions): DetectHandler {
       });
       throw err;
     }
-  };
+  }
 }

@@ -5,7 +5,7 @@
 // is this message's own (a name that cannot be made, a write Cloud Storage refuses as bad) is a
 // quarantine with its reason, never a retry. Nothing is lost either way.
 import type { Storage } from '@google-cloud/storage';
-import { DEFAULT_BATCH_LIMITS, parseBatch, type BatchLimits, type ReadingBatch } from '../core/index.ts';
+import { DEFAULT_BATCH_LIMITS, decodeReadingsMessage, type BatchLimits, type ReadingBatch } from '../core/index.ts';
 import type { Logger } from '../adapters/log.ts';
 import { readPubSubEvent, type PubSubMessage } from '../adapters/pubsub-message.ts';
 import { createOnce, gzipNdjson, NDJSON_GZIP, type CreateOutcome } from '../adapters/raw-objects.ts';
@@ -103,6 +103,38 @@ export function createLand(options: LandOptions): LandHandler {
     return 'created-beside';
   }
 
+  /** One batch into the raw zone; a reason when Cloud Storage refuses it as such (quarantine, no retry). */
+  async function landBatch(batch: ReadingBatch, message: PubSubMessage, receivedAt: Date, started: number): Promise<string | undefined> {
+    let planned: PlannedObject[];
+    try {
+      planned = planRawObjects(batch, receivedAt);
+    } catch (err) {
+      return `could not name the raw objects of batch ${JSON.stringify(batch.batchId)} from site ${batch.site}: ${err instanceof Error ? err.message : String(err)}; fix the batch and resend`;
+    }
+    let outcomes: ObjectOutcome[];
+    try {
+      outcomes = await mapLimit(planned, parallel, (o) => landObject(o, message, batch));
+    } catch (err) {
+      if (!(err instanceof RefusedWrite)) throw err;
+      return `${err.message}; the request built from this message is refused as such, so it is quarantined, not retried: fix the sender and replay it`;
+    }
+    const created = outcomes.filter((o) => o !== 'exists').length;
+    const beside = outcomes.filter((o) => o === 'created-beside').length;
+    log.info(`${created > 0 ? 'landed' : 'already landed'} batch ${batch.batchId} of site ${batch.site}: ${batch.readings.length} readings in ${planned.length} object(s)`, {
+      event: 'land.batch',
+      outcome: beside > 0 ? 'landed-beside-reused-id' : created > 0 ? 'landed' : 'already-landed',
+      batchId: batch.batchId,
+      site: batch.site,
+      source: batch.source,
+      readings: batch.readings.length,
+      objects: planned.map((o, i) => where(outcomes[i] === 'created-beside' ? o.conflictName : o.name)),
+      created,
+      ...messageFields(message),
+      durationMs: Math.round(performance.now() - started),
+    });
+    return undefined;
+  }
+
   return async function land(event: unknown): Promise<void> {
     const started = performance.now();
     const receivedAt = now();
@@ -111,39 +143,19 @@ export function createLand(options: LandOptions): LandHandler {
     try {
       if (!envelope.ok) return await quarantine(quarantineEvent(event, envelope.reason, receivedAt), undefined, started);
       const { message } = envelope;
-      const parsed = parseBatch(message.data, receivedAt, limits);
-      if (!parsed.ok) return await quarantine(quarantineMessage(message, parsed, receivedAt), message, started);
-
-      const { batch } = parsed;
+      const decoded = decodeReadingsMessage(message.data, message.attributes, receivedAt, limits);
+      if (!decoded.ok) return await quarantine(quarantineMessage(message, decoded, receivedAt), message, started);
       const refuse = (reason: string) => quarantine(quarantineMessage(message, { reason, problems: [{ path: '', reason }] }, receivedAt), message, started);
-      let planned: PlannedObject[];
-      try {
-        planned = planRawObjects(batch, receivedAt);
-      } catch (err) {
-        return await refuse(`could not name the raw objects of batch ${JSON.stringify(batch.batchId)} from site ${batch.site}: ${err instanceof Error ? err.message : String(err)}; fix the batch and resend`);
+      // A Telegraf message may hold several sites: one batch each. A refusal quarantines the whole
+      // message; objects already written stay, and a replay finds them by content.
+      for (const batch of decoded.batches) {
+        const refused = await landBatch(batch, message, receivedAt, started);
+        if (refused !== undefined) return await refuse(refused);
       }
-      let outcomes: ObjectOutcome[];
-      try {
-        outcomes = await mapLimit(planned, parallel, (o) => landObject(o, message, batch));
-      } catch (err) {
-        if (!(err instanceof RefusedWrite)) throw err;
-        // Objects already written stay: a replay of this message finds them by content and adds nothing.
-        return await refuse(`${err.message}; the request built from this message is refused as such, so it is quarantined, not retried: fix the sender and replay it`);
+      // Telegraf metrics that could not be mapped: quarantined with the whole message, beside the rest that landed.
+      if (decoded.rejectedReason !== undefined) {
+        await quarantine(quarantineMessage(message, { reason: decoded.rejectedReason, problems: decoded.rejected }, receivedAt), message, started);
       }
-      const created = outcomes.filter((o) => o !== 'exists').length;
-      const beside = outcomes.filter((o) => o === 'created-beside').length;
-      log.info(`${created > 0 ? 'landed' : 'already landed'} batch ${batch.batchId} of site ${batch.site}: ${batch.readings.length} readings in ${planned.length} object(s)`, {
-        event: 'land.batch',
-        outcome: beside > 0 ? 'landed-beside-reused-id' : created > 0 ? 'landed' : 'already-landed',
-        batchId: batch.batchId,
-        site: batch.site,
-        source: batch.source,
-        readings: batch.readings.length,
-        objects: planned.map((o, i) => where(outcomes[i] === 'created-beside' ? o.conflictName : o.name)),
-        created,
-        ...messageFields(message),
-        durationMs: Math.round(performance.now() - started),
-      });
     } catch (err) {
       log.error(err instanceof Error ? err.message : String(err), {
         event: 'land.batch',

@@ -3,6 +3,7 @@
 import type { TestProject } from 'vitest/node';
 import { assertNodeVersion } from '../../local/node-version.ts';
 import { startEmulators, type EmulatorEndpoints } from '../../local/emulators/stack.ts';
+import { buildTelegraf } from '../../local/gateway/telegraf-build.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +14,8 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   assertNodeVersion();
+  // The gateway tests run a real Telegraf: build it here, once, with progress (not inside a test's timeout).
+  await buildTelegraf();
   const stack = await startEmulators();
   project.provide('emulators', stack.endpoints);
   project.provide('emulatorProjectId', stack.projectId);
