@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const panel = await startLocalPanel({ clients, names, port: opts.freePorts ? 0 : PANEL_PORT, logSink: () => {} });
   const panelLine = `Live panel: ${panel.url}/_local-iap (pick a local identity from local/panel/identities.yaml; local only, IAP stands in)`;
   console.log(panelLine);
-  if (opts.serve || opts.gateway) return serve(opts, { endpoints, projectId, stack, target, clients, names });
+  if (opts.serve || opts.gateway) return serve(opts, { endpoints, projectId, stack, target, clients, names, panel });
 
   const batches = opts.replay ? replayCsv(readFileSync(opts.replay, 'utf8'), { tag: opts.replayTag, site: opts.replaySite }) : undefined;
   const result = await runDemo({ clients, names, day: opts.day, hours: opts.hours, speed: opts.replay ? 0 : opts.speed, ...(batches ? { batches } : {}) });
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 /** --serve: the long-running pipeline (local/serve.ts) until Ctrl-C. */
 async function serve(
   opts: StartOptions,
-  run: { endpoints: EmulatorEndpoints; projectId: string; stack: EmulatorStack | undefined; target: ReturnType<typeof emulatorTargetOf>; clients: ReturnType<typeof createClients>; names: ReturnType<typeof pipelineNames> },
+  run: { endpoints: EmulatorEndpoints; projectId: string; stack: EmulatorStack | undefined; target: ReturnType<typeof emulatorTargetOf>; clients: ReturnType<typeof createClients>; names: ReturnType<typeof pipelineNames>; panel: { stop(): Promise<void> } },
 ): Promise<void> {
   const serving = await servePipeline({
     clients: run.clients,
@@ -159,6 +159,7 @@ async function serve(
   });
   console.log('\nStopping…');
   await serving.stop();
+  await run.panel.stop(); // its open server would keep the process alive
   await run.stack?.stop();
 }
 

@@ -21,7 +21,15 @@ export type ReadingsMessage =
       /** The headline for `rejected`, for a quarantine record. */
       readonly rejectedReason: string | undefined;
     }
-  | { readonly ok: false; readonly format: MessageFormat; readonly reason: string; readonly problems: readonly Problem[] };
+  | {
+      readonly ok: false;
+      readonly format: MessageFormat;
+      readonly reason: string;
+      readonly problems: readonly Problem[];
+      /** Problems found beyond those listed, and whether checking stopped (a ReadingBatch's bounded check). */
+      readonly omitted?: number;
+      readonly stopped?: boolean;
+    };
 
 export function decodeReadingsMessage(
   data: Uint8Array,
@@ -44,5 +52,5 @@ export function decodeReadingsMessage(
   const parsed = parseBatch(unwrapped.layers.length === 0 ? data : unwrapped.bytes, now, limits);
   return parsed.ok
     ? { ok: true, format: 'reading-batch', batches: [parsed.batch], rejected: [], rejectedReason: undefined }
-    : { ok: false, format: 'reading-batch', reason: parsed.reason, problems: parsed.problems };
+    : { ok: false, format: 'reading-batch', reason: parsed.reason, problems: parsed.problems, omitted: parsed.omitted, stopped: parsed.stopped };
 }

@@ -6,6 +6,7 @@ import type { Bucket } from '@google-cloud/storage';
 import { mergeSnapshot, type AlarmEvent, type AlarmState, type CompiledRules, type ReadingBatch } from '../core/index.ts';
 import { createLiveSnapshotStore, type LiveSnapshotStore } from '../adapters/live-snapshot-store.ts';
 import type { Logger } from '../adapters/log.ts';
+import { commitBackoff } from './site-commit.ts';
 
 type AlarmInput = { events: readonly AlarmEvent[]; state: AlarmState; rules: CompiledRules };
 
@@ -15,12 +16,16 @@ export interface LiveSnapshotWriter {
   updateAlarms(site: string, input: AlarmInput, now: Date): Promise<{ attempts: number }>;
 }
 
-export function createLiveSnapshotWriter(bucket: Bucket, log: Logger, maxAttempts = 8): LiveSnapshotWriter {
+// One object per site, also when the alarm state is sharded: a sharded site's batches race for it,
+// so a lost race backs off with jitter like a state commit, with room for one attempt per shard.
+// Past about one write per second per site this object is the ceiling (README, known gaps).
+export function createLiveSnapshotWriter(bucket: Bucket, log: Logger, maxAttempts = 40): LiveSnapshotWriter {
   const store: LiveSnapshotStore = createLiveSnapshotStore(bucket, (site, reason) =>
     log.warn(`live snapshot of site ${site} was unreadable and is rebuilt from this batch on: ${reason}`, { event: 'detect.live-snapshot-damaged', site }),
   );
   async function merge(site: string, batch: ReadingBatch | null, input: AlarmInput, now: Date) {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) await commitBackoff(attempt);
       const stored = await store.read(site);
       if (stored === null) continue;
       const next = mergeSnapshot(stored.snapshot, batch, { ...input, now });

@@ -13,7 +13,7 @@ const WRITE_ROLES: readonly string[] = [ROLES.objectCreator, ROLES.objectUser, R
 /** Service account id → the prefixes it may write under in the raw bucket. */
 const WRITERS: Readonly<Record<string, readonly string[]>> = {
   'plantlake-fn-land': [OBJECTS.readingsPrefix, OBJECTS.quarantinePrefix],
-  'plantlake-fn-detect': [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix],
+  'plantlake-fn-detect': [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix, OBJECTS.livePrefix],
   'plantlake-fn-daily': [OBJECTS.readingsPrefix, OBJECTS.alarmEventsPrefix, OBJECTS.dailyLeasePrefix],
   'plantlake-fn-notify': [OBJECTS.notifyLedgerPrefix],
   // The STALE sweep commits through detect's path, so it holds detect's prefixes.
