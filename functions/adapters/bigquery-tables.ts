@@ -7,6 +7,9 @@ import readings from '../../schemas/bigquery/readings.json' with { type: 'json' 
 import tags from '../../schemas/bigquery/tags.json' with { type: 'json' };
 import alarmEvents from '../../schemas/bigquery/alarm_events.json' with { type: 'json' };
 import loadAudit from '../../schemas/bigquery/load_audit.json' with { type: 'json' };
+import tariffs from '../../schemas/bigquery/tariffs.json' with { type: 'json' };
+import energyMeters from '../../schemas/bigquery/energy_meters.json' with { type: 'json' };
+import tanks from '../../schemas/bigquery/tanks.json' with { type: 'json' };
 
 export interface FieldSchema {
   name: string;
@@ -21,6 +24,9 @@ export const TABLE_FIELDS: Record<keyof typeof TABLES, FieldSchema[]> = {
   tags,
   alarmEvents,
   loadAudit,
+  tariffs,
+  energyMeters,
+  tanks,
 };
 
 export function tableMetadata(spec: TableSpec, fields: FieldSchema[]): TableMetadata {

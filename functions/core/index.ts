@@ -15,3 +15,4 @@ export { toReadingRow, toAlarmEventRow, toTagRow } from './rows.ts';
 export { rawObjectName, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey } from './lake-paths.ts';
 export { parseRfc3339, toUtcTimestamp, utcDay } from './time.ts';
 export { formatProblem, summarise, type Problem } from './problems.ts';
+export { parseTariffs, tariffRows, meterRows, type Tariffs, type TariffsResult, type TariffRow, type EnergyMeterRow } from './tariffs.ts';
