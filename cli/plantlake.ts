@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { assertNodeVersion } from '../local/node-version.ts';
 import { registerDailyCommands, RunFailed, UsageError } from './daily-commands.ts';
 import { registerOpsCommands } from './ops-commands.ts';
+import { registerAnalyticsCommands } from './analytics-commands.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDailyCommands(program);
   registerOpsCommands(program);
+  registerAnalyticsCommands(program);
   return program;
 }
 
