@@ -2,7 +2,10 @@
 // the published readings, the scripted incidents must raise exactly their alarms (and nothing
 // else), and the lifecycle must have moved the loaded day's raw objects to Coldline.
 import { describe, expect, it } from 'vitest';
-import { OBJECTS } from '../../../functions/core/index.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OBJECTS, parseTariffs, tariffRows } from '../../../functions/core/index.ts';
+import { repoRoot } from '../../../local/emulators/build.ts';
 import { analystReport } from '../../../local/analyst-report.ts';
 import { daysAgo, runDemo } from '../../../local/demo.ts';
 import { expectedAlarms } from '../../../local/plant/incidents.ts';
@@ -49,5 +52,27 @@ describe('npm start, at a small scale', () => {
     expect(topTags).toEqual(['10EGB10CL001 H', '10EGB10CL001 HH', '10EGC10CP001 H', '10EGC10CP001 HH']);
     const hourly = report[3]!.rows.filter((r) => r.tag === '10EGB10CL001');
     expect(Math.max(...hourly.map((r) => Number(r.max_value)))).toBeGreaterThan(95);
+
+    // The feeder's cost, computed here from the published register readings and
+    // config/tariffs.yaml (local weekday and hour by Intl), equals the views'.
+    const parsed = parseTariffs(readFileSync(join(repoRoot, 'config', 'tariffs.yaml'), 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const grid = tariffRows(parsed.tariffs);
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+    const register = result.batches.flatMap((b) => b.readings.filter((r) => r.tag === '30BBA10CE002')).sort((a, b) => a.ts.localeCompare(b.ts));
+    const expectedCost = new Map<string, number>();
+    for (let i = 1; i < register.length; i++) {
+      const parts = Object.fromEntries(local.formatToParts(new Date(register[i - 1]!.ts)).map((p) => [p.type, p.value]));
+      const localDay = `${parts.year}-${parts.month}-${parts.day}`;
+      const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!) + 1;
+      const price = grid.find((g) => g.weekday === weekday && g.hour === Number(parts.hour) && g.valid_from <= localDay && (g.valid_to === null || localDay < g.valid_to))!.price_per_kwh;
+      expectedCost.set(localDay, (expectedCost.get(localDay) ?? 0) + (register[i]!.value! - register[i - 1]!.value!) * price);
+    }
+    const [costs] = await c.bigquery.query(`SELECT CAST(local_day AS STRING) AS local_day, cost FROM \`${projectId}.${names.dataset}.energy_cost_daily\` WHERE tag = '30BBA10CE002' ORDER BY local_day`);
+    expect(costs.map((r: { local_day: string }) => r.local_day)).toEqual([...expectedCost.keys()].sort());
+    for (const r of costs as { local_day: string; cost: number }[]) expect(r.cost).toBeCloseTo(expectedCost.get(r.local_day)!, 6);
+    const feeder = report[5]!.rows.filter((r) => r.tag === '30BBA10CE002');
+    expect(feeder.length).toBeGreaterThan(0);
+    expect(report[6]!.rows.map((r) => r.tank)).toEqual(['TK-101', 'TK-102']);
   });
 });
