@@ -7,8 +7,7 @@
 WITH points AS (
   SELECT t.site, t.tank, p.level, p.volume FROM `${project}.${dataset}.tanks` AS t, UNNEST(t.strapping) AS p
 ),
--- Each point with the next one up (a self-join rather than LEAD: the bigquery-emulator gives
--- wrong LEAD values once this CTE is joined further).
+-- Each point of the table with the next one up: the segments volume is interpolated on.
 segments AS (
   SELECT a.site, a.tank, a.level AS l0, a.volume AS v0, MIN(b.level) AS l1, MIN_BY(b.volume, b.level) AS v1
   FROM points AS a
