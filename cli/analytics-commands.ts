@@ -11,7 +11,6 @@ import { DATASET, OBJECTS, parseTariffs } from '../functions/core/index.ts';
 import { dayRange } from '../functions/daily/days.ts';
 import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { checkSite, exportDataSql, exportDays, exportIncident, findIncident, type ExportTarget } from './export.ts';
-import { openParquetSink } from './parquet-sink.ts';
 import { formatRows } from './query.ts';
 
 function clients(): Clients {
@@ -51,6 +50,12 @@ function checkTariffs(file: string, text: string): string {
   const summary = `tariffs version ${t.version}: ${t.tariffs.length} tariff period(s) for ${new Set(t.tariffs.map((x) => x.site)).size} site(s), ${t.meters.length} meter(s)`;
   process.stdout.write(`${file}: ${summary}\n`);
   return summary;
+}
+
+/** DuckDB's native binding loads only when an export runs, so every other command starts fast. */
+async function openSink(dir: string) {
+  const { openParquetSink } = await import('./parquet-sink.ts');
+  return openParquetSink(dir);
 }
 
 const datasetOption = () => new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET);
@@ -142,7 +147,7 @@ export function registerAnalyticsCommands(program: Command): void {
           process.stderr.write(`${err.message}\n`);
           throw new RunFailed(err.message);
         });
-        const sink = await openParquetSink(resolve(opts.out));
+        const sink = await openSink(resolve(opts.out));
         try {
           const days = await exportIncident(target, sink, incident);
           const rows = days.reduce((n, d) => n + d.rows, 0);
@@ -170,7 +175,7 @@ export function registerAnalyticsCommands(program: Command): void {
       }
       if (!opts.out) throw new UsageError('--out DIR is required (or --to-bucket on Google Cloud)');
       const out = resolve(opts.out);
-      const sink = await openParquetSink(out);
+      const sink = await openSink(out);
       const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, format: 'exporting |{bar}| {value}/{total} days, {rows} rows, {eta_formatted} left' }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(days.length, 0, { rows: 0 });
       let rows = 0;
