@@ -10,6 +10,7 @@ import loadAudit from '../../schemas/bigquery/load_audit.json' with { type: 'jso
 import tariffs from '../../schemas/bigquery/tariffs.json' with { type: 'json' };
 import energyMeters from '../../schemas/bigquery/energy_meters.json' with { type: 'json' };
 import tanks from '../../schemas/bigquery/tanks.json' with { type: 'json' };
+import tankStrapping from '../../schemas/bigquery/tank_strapping.json' with { type: 'json' };
 
 export interface FieldSchema {
   name: string;
@@ -27,6 +28,7 @@ export const TABLE_FIELDS: Record<keyof typeof TABLES, FieldSchema[]> = {
   tariffs,
   energyMeters,
   tanks,
+  tankStrapping,
 };
 
 export function tableMetadata(spec: TableSpec, fields: FieldSchema[]): TableMetadata {

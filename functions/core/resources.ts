@@ -121,7 +121,15 @@ export const TABLES = {
     name: 'tanks',
     schemaFile: 'tanks.json',
     clustering: ['site', 'tank'],
-    description: 'Storage tanks of the tag catalog: strapping table, product, flow tags (config catalog/tags.yaml)',
+    description: 'Storage tanks of the tag catalog: product, capacity, level and flow tags (config catalog/tags.yaml)',
+  },
+  // A table of its own rather than a repeated record in tanks: the bigquery-emulator sometimes
+  // swaps a loaded struct's fields (README, known gaps).
+  tankStrapping: {
+    name: 'tank_strapping',
+    schemaFile: 'tank_strapping.json',
+    clustering: ['site', 'tank'],
+    description: 'Strapping tables of the catalog tanks: one row per point (config catalog/tags.yaml)',
   },
 } as const satisfies Record<string, TableSpec>;
 

@@ -1,5 +1,6 @@
 // The analysts' reference tables, rebuilt after the days are loaded: `tariffs` and
-// `energy_meters` from tariffs/tariffs.yaml, `tanks` from the tag catalog's `tanks:`. Each is small
+// `energy_meters` from tariffs/tariffs.yaml, `tanks` and `tank_strapping` from the tag catalog's
+// `tanks:`. Each is small
 // and rewritten whole by one WRITE_TRUNCATE load, like `tags`. A missing file leaves its tables as
 // they are; an invalid one too, with a warning that says what is wrong.
 import { meterRows, parseTagCatalog, parseTariffs, tariffRows, OBJECTS, TABLES, type Catalog } from '../core/index.ts';
@@ -23,6 +24,11 @@ async function readConfig(ctx: DailyContext, name: string): Promise<string | und
   }
 }
 
+/** Rows of BigQuery `tank_strapping`: one per point of each tank's table. */
+export function strappingRows(catalog: Catalog): Record<string, unknown>[] {
+  return catalog.tanks.flatMap((t) => t.strapping.map((p) => ({ site: t.site, tank: t.tank, level: p.level, volume: p.volume, catalog_version: catalog.version })));
+}
+
 /** Rows of BigQuery `tanks` from a checked catalog. */
 export function tankRows(catalog: Catalog): Record<string, unknown>[] {
   return catalog.tanks.map((t) => ({
@@ -33,7 +39,6 @@ export function tankRows(catalog: Catalog): Record<string, unknown>[] {
     level_tag: t.levelTag,
     capacity: t.capacity,
     volume_unit: t.volumeUnit,
-    strapping: t.strapping.map((p) => ({ level: p.level, volume: p.volume })),
     inflow_tags: [...t.inflowTags],
     outflow_tags: [...t.outflowTags],
     catalog_version: catalog.version,
@@ -70,6 +75,7 @@ export async function refreshAnalytics(ctx: DailyContext): Promise<AnalyticsRepo
       if (parsed.ok) {
         const rows = tankRows(parsed.catalog);
         await write(TABLES.tanks.name, rows);
+        await write(TABLES.tankStrapping.name, strappingRows(parsed.catalog));
         tankCount = rows.length;
       }
     }

@@ -1,13 +1,13 @@
--- Stock of every storage tank (table tanks, from the tag catalog) at each level reading: the level
+-- Stock of every storage tank (tables tanks and tank_strapping, from the tag catalog) at each level reading: the level
 -- read through the tank's strapping table (linear between points, as functions/core/tanks.ts
 -- volumeAt reads it for the live panel); a level outside the table takes the nearest end's volume
 -- and is flagged out_of_range (a gauge fault, not a stock). Bad-quality and null readings are
 -- skipped. Reads all level readings of the tanks (explicit ts condition for the partition filter);
 -- filter on day.
 WITH points AS (
-  SELECT t.site, t.tank, p.level, p.volume FROM `${project}.${dataset}.tanks` AS t, UNNEST(t.strapping) AS p
+  SELECT site, tank, level, volume FROM `${project}.${dataset}.tank_strapping`
 ),
--- Each point of the table with the next one up: the segments volume is interpolated on.
+-- Each point of the table with the next one up: the segments the volume is interpolated on.
 segments AS (
   SELECT a.site, a.tank, a.level AS l0, a.volume AS v0, MIN(b.level) AS l1, MIN_BY(b.volume, b.level) AS v1
   FROM points AS a

@@ -63,8 +63,9 @@ describe('plantlake analyst commands on the emulators', () => {
       { event_id: 'ev-pump', site: 'A', tag: PUMP_P, condition: 'HH', transition: 'active', value: 14, limit_value: 13, priority: 'high', reading_ts: '2024-05-01T16:00:00Z', detected_at: '2024-05-01T16:00:01Z', rules_version: 'r1' },
     ]);
     await load('tanks', [
-      { site: 'A', tank: 'TK-9', product: 'diesel', description: null, level_tag: '10EGB10CL001', capacity: 900, volume_unit: 'm3', strapping: [{ level: 0, volume: 0 }, { level: 100, volume: 1000 }], inflow_tags: [], outflow_tags: [], catalog_version: 'c' },
+      { site: 'A', tank: 'TK-9', product: 'diesel', description: null, level_tag: '10EGB10CL001', capacity: 900, volume_unit: 'm3', inflow_tags: [], outflow_tags: [], catalog_version: 'c' },
     ]);
+    await load('tank_strapping', [{ site: 'A', tank: 'TK-9', level: 0, volume: 0, catalog_version: 'c' }, { site: 'A', tank: 'TK-9', level: 100, volume: 1000, catalog_version: 'c' }]);
     await load('readings', [row('A', '10EGB10CL001', '2024-05-01T00:00:00Z', 50), row('A', '10EGB10CL001', '2024-05-01T23:00:00Z', 45), row('A', '10EGB10CL001', '2024-05-02T23:00:00Z', 40)]);
   });
 
