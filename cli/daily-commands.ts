@@ -7,6 +7,7 @@ import { createLogger } from '../functions/adapters/log.ts';
 import { ENV } from '../functions/core/function-env.ts';
 import { createContext, type DailyContext } from '../functions/daily/context.ts';
 import { isDay } from '../functions/daily/days.ts';
+import { cliHolder, LeaseHeldError, withLease } from '../functions/daily/lease.ts';
 import type { RunReport } from '../functions/daily/report.ts';
 import { lifecyclePlanFor, planRun, runDaily, type RunOptions } from '../functions/daily/run.ts';
 import { BQ_LOCATION_ENV, dailySettings } from '../functions/daily/settings.ts';
@@ -26,6 +27,8 @@ interface CommonOptions {
   retentionDays?: number;
   json?: boolean;
   verbose?: boolean;
+  /** Minutes to wait for another run's lease. */
+  wait?: number;
 }
 
 function day(value: string): string {
@@ -48,6 +51,7 @@ function withCommon(cmd: Command): Command {
     .addOption(new Option('--location <location>', 'BigQuery location of the dataset').env(BQ_LOCATION_ENV))
     .addOption(new Option('--coldline-age-days <n>', 'loaded days older than this move to Coldline').env(ENV.coldlineAgeDays).argParser(wholeNumber))
     .addOption(new Option('--retention-days <n>', 'loaded days older than this are deleted from the raw zone').env(ENV.retentionDays).argParser(wholeNumber))
+    .addOption(new Option('--wait <minutes>', 'if another run holds the daily lease, wait up to this long for it (default: say who holds it and stop)').argParser(wholeNumber))
     .option('--json', 'print the JSON report on stdout instead of a summary')
     .option('--verbose', 'also print the structured log entries (as Cloud Logging would get them) on stderr');
 }
@@ -88,16 +92,31 @@ function printReport(report: RunReport, opts: CommonOptions): void {
   if (report.status === 'failed') throw new RunFailed(report.message);
 }
 
+/** Runs `fn` holding the daily lease, as the scheduled run does: two runs never overlap. */
+async function leased<T>(ctx: DailyContext, opts: CommonOptions, command: string, fn: () => Promise<T>): Promise<T> {
+  if (!opts.json && opts.wait) process.stderr.write(`plantlake: waiting up to ${opts.wait} min for the daily lease if another run holds it\n`);
+  try {
+    return await withLease(ctx.raw, { runId: ctx.runId, holder: cliHolder(command), waitMs: (opts.wait ?? 0) * 60_000, log: ctx.log }, fn);
+  } catch (err) {
+    if (err instanceof LeaseHeldError) {
+      process.stderr.write(`plantlake: ${err.message}\n`);
+      throw new RunFailed(err.message);
+    }
+    throw err;
+  }
+}
+
 async function run(opts: CommonOptions, options: RunOptions, showProgress: boolean): Promise<void> {
   const ctx = await contextFor(opts);
-  const progress = showProgress && !opts.json ? createProgress() : undefined;
-  try {
-    const report = await runDaily(ctx, { ...options, onPlan: (p) => progress?.plan(p), onDay: (d) => progress?.day(d) });
-    progress?.stop();
-    printReport(report, opts);
-  } finally {
-    progress?.stop();
-  }
+  const report = await leased(ctx, opts, options.mode, async () => {
+    const progress = showProgress && !opts.json ? createProgress() : undefined;
+    try {
+      return await runDaily(ctx, { ...options, onPlan: (p) => progress?.plan(p), onDay: (d) => progress?.day(d) });
+    } finally {
+      progress?.stop();
+    }
+  });
+  printReport(report, opts);
 }
 
 async function dryRun(opts: CommonOptions, options: RunOptions, withLifecycle: boolean): Promise<void> {
@@ -164,7 +183,9 @@ export function registerDailyCommands(program: Command): void {
     .option('--past-retention', 'rebuild even if the raw objects may be partly deleted by retention')
     .action(async (opts: CommonOptions & { day: string; pastRetention?: boolean }) => {
       const ctx = await contextFor(opts);
-      const report = await runDaily(ctx, { mode: 'rebuild', from: opts.day, to: opts.day, force: true, pastRetention: opts.pastRetention, lifecycle: false });
+      const report = await leased(ctx, opts, 'rebuild', () =>
+        runDaily(ctx, { mode: 'rebuild', from: opts.day, to: opts.day, force: true, pastRetention: opts.pastRetention, lifecycle: false }),
+      );
       if (report.status !== 'failed' && report.days.length === 0) {
         printReport(report, opts);
         const skip = report.skipped[0];

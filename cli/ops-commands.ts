@@ -7,13 +7,14 @@ import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { createClients, EMULATOR_ENV, targetFromEnv, type Clients } from '../functions/adapters/clients.ts';
 import { ENV } from '../functions/core/function-env.ts';
-import { DATASET, DEAD_LETTER_SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
+import { DATASET, DEAD_LETTER_SUBSCRIPTIONS, SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
 import { Gateway } from '../local/plant/gateway.ts';
 import { checkCatalog, checkRules, uploadConfigObject, type Checked } from './config-objects.ts';
 import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { formatRows, runQuery, sqlFor } from './query.ts';
 import { batchesFromReadings, formatOf, readingsFromText } from './readings-file.ts';
-import { readStatus } from './status.ts';
+import { quarantineGroups, readStatus, statusLines } from './status.ts';
+import { datasetId } from '../local/option-values.ts';
 
 
 function readText(path: string): string {
@@ -119,7 +120,7 @@ export function registerOpsCommands(program: Command): void {
     .command('query')
     .description('run SQL (use ${project} and ${dataset}), or read a view of sql/views by name; print a table or CSV')
     .argument('<sql-or-view>', 'SQL text, or a view name such as alarm_top_tags')
-    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET))
+    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).argParser(datasetId).default(DATASET))
     .addOption(new Option('--location <location>', 'BigQuery location').env(ENV.bigqueryLocation))
     .option('--limit <n>', 'rows to read from a view', wholeNumber, 100)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'csv']).default('table'))
@@ -132,30 +133,33 @@ export function registerOpsCommands(program: Command): void {
 
   program
     .command('status')
-    .description('dead-letter backlogs, quarantined inputs, the raw zone and the last loads')
+    .description('dead-letter and live backlogs, quarantined inputs, the raw zone, the daily lease and the last loads')
     .addOption(new Option('--raw-bucket <name>', 'raw zone bucket').env(ENV.rawBucket))
-    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET))
+    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).argParser(datasetId).default(DATASET))
     .option('--dead-letter <subscriptions...>', 'dead-letter subscriptions to peek', Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((s) => s.name))
+    .option('--subscription <subscriptions...>', 'live subscriptions whose backlog to read from Cloud Monitoring', Object.values(SUBSCRIPTIONS).map((s) => s.name))
+    .option('--quarantine-by-site', 'also read every quarantine record (streamed) and count them by site and reason')
     .option('--json', 'print JSON')
-    .action(async (opts: { rawBucket?: string; dataset: string; deadLetter: string[]; json?: boolean }) => {
+    .action(async (opts: { rawBucket?: string; dataset: string; deadLetter: string[]; subscription: string[]; quarantineBySite?: boolean; json?: boolean }) => {
       const c = clients();
       const status = await readStatus(c, {
         projectId: await projectIdOf(c),
         deadLetterSubscriptions: opts.deadLetter,
+        subscriptions: opts.subscription,
         rawBucket: need(opts.rawBucket, '--raw-bucket', ENV.rawBucket),
         dataset: opts.dataset,
       });
+      const bySite = opts.quarantineBySite ? await quarantineGroups(c.storage.bucket(need(opts.rawBucket, '--raw-bucket', ENV.rawBucket))) : undefined;
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(bySite ? { ...status, quarantineBySite: bySite } : status, null, 2)}\n`);
         return;
       }
-      const lines = [
-        ...status.deadLetters.map((d) => `dead letters  ${d.subscription}: ${d.waiting}${d.capped ? '+' : ''} waiting`),
-        `quarantine    ${status.quarantined} object(s)${status.quarantinedLatest ? `, newest ${status.quarantinedLatest}` : ''}`,
-        `raw zone      ${status.rawDays.length} day(s)${status.rawDays.length ? `, ${status.rawDays[0]} … ${status.rawDays.at(-1)}` : ''}`,
-        'last loads',
-        formatRows(status.lastLoads, 'table'),
-      ];
+      const lines = statusLines(status, (rows) => formatRows(rows, 'table'));
+      if (bySite) {
+        lines.push('quarantine by site and reason');
+        for (const g of bySite.groups) lines.push(`  ${String(g.count).padStart(7)}  site ${g.site}  ${g.reason}`);
+        if (bySite.other > 0) lines.push(`  ${String(bySite.other).padStart(7)}  (other sites and reasons)`);
+      }
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

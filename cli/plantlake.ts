@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import { assertNodeVersion } from '../local/node-version.ts';
+import { registerCostCommand } from './cost-command.ts';
 import { registerDailyCommands, RunFailed, UsageError } from './daily-commands.ts';
 import { registerOpsCommands } from './ops-commands.ts';
 import { registerAnalyticsCommands } from './analytics-commands.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDailyCommands(program);
   registerOpsCommands(program);
+  registerCostCommand(program);
   registerAnalyticsCommands(program);
   return program;
 }

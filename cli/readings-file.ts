@@ -46,9 +46,17 @@ function checkReading(raw: Record<string, unknown>, where: string): FileReading 
   };
 }
 
-export function readingsFromText(text: string, format: FileFormat): FileReading[] {
+export function readingsFromText(input: string, format: FileFormat): FileReading[] {
+  // Spreadsheet programs (Excel's "CSV UTF-8") start a file with a byte-order mark, which would
+  // otherwise become part of the first column's name ("\uFEFFsite") and fail every line.
+  const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
   if (format === 'csv') {
     const records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    const header = Object.keys(records[0] ?? {});
+    const missing = ['site', 'tag', 'ts'].filter((c) => !header.includes(c));
+    if (records.length > 0 && missing.length > 0) {
+      throw new Error(`line 1: the header has no ${missing.join(', ')} column (it has ${header.map((h) => JSON.stringify(h)).join(', ')}); write the header site,tag,ts,value,quality[,unit]`);
+    }
     return records.map((r, i) => checkReading(r, `line ${i + 2}`));
   }
   return text

@@ -7,6 +7,7 @@ import { FUNCTIONS, SUBSCRIPTIONS, type FunctionName } from '../functions/core/r
 import { bucketPrefix, cron, email, httpsUrl, member, memory, path, region, timeZone } from './config-checks.ts';
 import { ConfigReader, type RawConfig } from './config-readers.ts';
 import { DEFAULT_TIME_BUDGET_SECONDS } from '../functions/daily/settings.ts';
+import { WEBHOOK_BUDGET_SECONDS } from '../functions/adapters/webhook-client.ts';
 
 export const NAMESPACE = 'plantlake';
 
@@ -30,6 +31,8 @@ export interface PlantlakeConfig {
   readonly dailyTimeZone: string;
   readonly functions: Readonly<Record<FunctionName, FunctionSettings>>;
   readonly alertEmails: readonly string[];
+  /** Quarantined messages per site per hour above which operations are alerted. */
+  readonly quarantineAlertThreshold: number;
   /** Google group e-mail of the analysts. */
   readonly analystGroup: string;
   /** IAM members (gateways) allowed to publish to the readings topic. */
@@ -180,6 +183,13 @@ export function loadConfig(
     item: email,
     minItems: 1,
   });
+  const quarantineAlertThreshold = r.integer({
+    ...req,
+    key: 'quarantineAlertThreshold',
+    expect: 'a whole number of quarantined messages per site per hour ≥ 0',
+    example: '10',
+    min: 0,
+  });
   const analystGroup = r.string({
     ...req,
     key: 'analystGroup',
@@ -240,6 +250,34 @@ export function loadConfig(
     }
   }
 
+  // Retention counts from an object's last write, and the Coldline move rewrites it: a retention
+  // at or below the Coldline age would delete days before (or as) they move, and the daily job
+  // would meet days that vanish under it.
+  if (retentionDays !== undefined && coldlineAgeDays !== undefined && retentionDays <= coldlineAgeDays) {
+    r.problem(
+      `${r.fullKey('retentionDays')} (${retentionDays}) must be greater than ${r.fullKey('coldlineAgeDays')} (${coldlineAgeDays}): ` +
+        `raw days are deleted only after they moved to Coldline; set it with pulumi config set ${r.fullKey('retentionDays')} ${Math.max(coldlineAgeDays + 90, 365)} ` +
+        `(or lower ${r.fullKey('coldlineAgeDays')}, or remove retentionDays to keep raw data forever)`,
+    );
+  }
+  // notify gives the chat webhook at most its retry budget; the function must outlive it, or
+  // Cloud Run kills notify mid-retry and the alert waits for Pub/Sub's redelivery.
+  const notifyMinimum = WEBHOOK_BUDGET_SECONDS + 10;
+  if (functions.notify.timeoutSeconds < notifyMinimum) {
+    r.problem(
+      `${r.fullKey('notifyTimeoutSeconds')} (or ${r.fullKey('functionTimeoutSeconds')}) must be at least ${notifyMinimum} s for notify ` +
+        `(got ${functions.notify.timeoutSeconds}): its webhook retries take up to ${WEBHOOK_BUDGET_SECONDS} s; ` +
+        `set it with pulumi config set ${r.fullKey('notifyTimeoutSeconds')} 50`,
+    );
+  }
+  // Runs never overlap (the daily lease); more instances would only wait for it.
+  if (functions.daily.maxInstances > 1) {
+    r.problem(
+      `${r.fullKey('dailyMaxInstances')} must be 1 (got ${functions.daily.maxInstances}): one daily run holds the lease at a time and another instance ` +
+        `would only wait for it; set it with pulumi config set ${r.fullKey('dailyMaxInstances')} 1`,
+    );
+  }
+
   r.throwIfProblems(stack);
   // Past this point every required value is present and checked.
   const must = <T>(v: T | undefined): T => v as T;
@@ -255,6 +293,7 @@ export function loadConfig(
     dailyTimeZone: must(dailyTimeZone),
     functions,
     alertEmails: must(alertEmails),
+    quarantineAlertThreshold: must(quarantineAlertThreshold),
     analystGroup: must(analystGroup),
     readingsPublishers: must(readingsPublishers),
     chatWebhookUrl: pulumi.secret(must(webhook)),

@@ -106,6 +106,7 @@ new Observability(
     alarmEmails: cfg.alarmEmails,
     dailyService: functions.services.daily.fn.name,
     notifyService: functions.services.notify.fn.name,
+    quarantineAlertThreshold: cfg.quarantineAlertThreshold,
   },
   opts,
 );

@@ -29,12 +29,13 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * The built folder of one function (`<distDir>/<name>/` with index.js and package.json, as
+ * The built folder of one function (`<distDir>/<name>/` with index.js, package.json and its
+ * pruned package-lock.json, as
  * `npm run build` writes it). A missing build is an error: deploying without code is never right.
  */
 export function functionSource(distDir: string, name: string, setKey: string): FunctionSource {
   const dir = resolve(distDir, name);
-  for (const file of ['index.js', 'package.json']) {
+  for (const file of ['index.js', 'package.json', 'package-lock.json']) {
     if (!existsSync(join(dir, file))) {
       throw new MissingBuildError(
         `Function source ${join(distDir, name, file)} is missing: run \`npm run build\` before \`pulumi up\` ` +

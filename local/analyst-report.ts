@@ -3,6 +3,7 @@
 // would query them in the BigQuery console (with a filter on the day, so partitions are pruned).
 import type { BigQuery } from '@google-cloud/bigquery';
 import { formatRows } from '../cli/query.ts';
+import { isDay } from '../functions/daily/days.ts';
 
 export interface ReportSection {
   title: string;
@@ -11,6 +12,10 @@ export interface ReportSection {
 }
 
 export function reportQueries(projectId: string, dataset: string, day: string, tags: readonly string[]): { title: string; sql: string }[] {
+  // Values pasted into SQL below: refuse anything that could end a literal or an identifier.
+  if (!isDay(day)) throw new Error(`the report day must be YYYY-MM-DD (got "${day}")`);
+  for (const t of tags) if (!/^[A-Za-z0-9 =._-]+$/.test(t)) throw new Error(`a report tag must be a KKS code (got "${t}")`);
+  if (!/^[A-Za-z0-9_]+$/.test(dataset) || !/^[a-z0-9.:-]+$/.test(projectId)) throw new Error(`not a dataset/project id: ${projectId}.${dataset}`);
   const v = (name: string) => `\`${projectId}.${dataset}.${name}\``;
   const tagList = tags.map((t) => `'${t}'`).join(', ');
   return [

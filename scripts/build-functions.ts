@@ -3,7 +3,8 @@
 //
 // Our code (the function, its adapters, the core, the schemas) is bundled by esbuild into one ES
 // module; npm packages stay external and are listed in the folder's package.json with the exact
-// versions of package-lock.json, so Cloud Build installs what the tests ran against. External on
+// versions of package-lock.json, and a package-lock.json pruned from the root one
+// (scripts/bundle-lock.ts), so Cloud Build installs exactly what the tests ran against. External on
 // purpose: the Functions Framework that Cloud Run starts must be the same module instance the
 // bundle registers its function with (a bundled copy would have its own, empty registry), and the
 // Google client libraries load their protos and package.json from disk at run time.
@@ -15,6 +16,7 @@ import { build } from 'esbuild';
 import { CLIENT_PACKAGES } from '../functions/adapters/clients.ts';
 import { FUNCTIONS } from '../functions/core/resources.ts';
 import { assertNodeVersion } from '../local/node-version.ts';
+import { pruneLock, type PackageLock } from './bundle-lock.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -38,7 +40,7 @@ const FRAMEWORK = '@google-cloud/functions-framework';
 export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltFunction[]> {
   const outDir = resolve(root, options.outDir ?? join('dist', 'functions'));
   const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as PackageLock;
   const names = FUNCTIONS.filter((fn) => existsSync(join(root, 'functions', fn, 'index.ts')) && (!options.only || options.only.includes(fn)));
   if (options.only) {
     const missing = options.only.filter((fn) => !names.includes(fn as (typeof FUNCTIONS)[number]));
@@ -93,6 +95,9 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
       dependencies,
     };
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    // Cloud Build runs `npm ci` when a lock is present: the transitive versions are pinned too.
+    const bundleLock = pruneLock(lock, { name: manifest.name, version: manifest.version, dependencies });
+    writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify(bundleLock, null, 2)}\n`);
     built.push({ name, dir, bytes: statSync(outfile).size, dependencies });
   }
   return built;

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { kksTag, pastDay, siteId } from '../local/option-values.ts';
 import { createClients, envForTarget } from '../functions/adapters/clients.ts';
 import { analystReport, formatReport } from '../local/analyst-report.ts';
 import { daysAgo, runDemo } from '../local/demo.ts';
@@ -39,11 +40,11 @@ function number(value: string): number {
 const program = new Command('npm start --')
   .description('Run plantlake end to end on the local emulators with a simulated plant.')
   .addOption(new Option('--speed <x>', 'simulated seconds per real second (0: as fast as possible)').argParser(number).default(1440))
-  .addOption(new Option('--day <YYYY-MM-DD>', 'UTC day to simulate (older than 1 day, so the lifecycle can move it)').default(daysAgo(2)))
+  .addOption(new Option('--day <YYYY-MM-DD>', 'UTC day to simulate (older than 1 day, so the lifecycle can move it)').argParser(pastDay()).default(daysAgo(2)))
   .addOption(new Option('--hours <from-to>', 'hours of the day to simulate').argParser(hoursRange).default([0, 24] as [number, number], '0-24'))
   .option('--replay <csv>', 'replay a recorded series (timestamp,value CSV, e.g. test/fixtures/nab/machine_temperature_system_failure.csv) instead of the simulated plant')
-  .option('--replay-tag <kks>', 'KKS tag of the replayed series', '10MKA10CT001')
-  .option('--replay-site <site>', 'site of the replayed series', 'NAB')
+  .option('--replay-tag <kks>', 'KKS tag of the replayed series', kksTag, '10MKA10CT001')
+  .option('--replay-site <site>', 'site of the replayed series', siteId, 'NAB')
   .option('--exit', 'stop the emulators at the end instead of keeping them for queries')
   .option('--free-ports', 'start the emulators on free ports rather than the usual ones');
 

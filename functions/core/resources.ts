@@ -156,6 +156,10 @@ export const OBJECTS = {
   alarmState: (site: string) => `state/alarms/site=${site}.json`,
   /** Alarm events a state commit holds until they are delivered (functions/detect/outbox.ts). */
   alarmOutboxPrefix: 'state/alarms/outbox/',
+  /** notify's shared record of what it sent, per site/tag/condition (functions/notify/sent-ledger.ts). */
+  notifyLedgerPrefix: 'notify/sent/',
+  /** The daily job's lease: one run at a time (functions/daily/lease.ts). */
+  dailyLease: 'state/daily/lease.json',
   readingsPrefix: 'readings/',
   quarantinePrefix: 'quarantine/',
   alarmEventsPrefix: 'alarm-events/',
@@ -170,6 +174,15 @@ export const LOG_EVENTS = {
   dailySummary: 'daily.summary',
   /** notify's entry per alarm notification, mailed by an alert policy. */
   alarmNotification: 'alarm.notification',
+  /** land's entry per message (outcome landed | already-landed | quarantined | … | retry; site). */
+  landBatch: 'land.batch',
+  /** detect's entry per batch (outcome … | skipped-invalid | no-rules | retry). */
+  detectBatch: 'detect.batch',
+  /** notify could not reach the webhook (retried by Pub/Sub) / the webhook refused (given up). */
+  notifyWebhookFailed: 'notify.webhook-failed',
+  notifyWebhookRefused: 'notify.webhook-refused',
+  /** A daily run (scheduled or CLI) found the lease held by another run. */
+  dailyLeaseHeld: 'daily.lease-held',
 } as const;
 
 export const FUNCTIONS = ['detect', 'land', 'notify', 'daily'] as const;

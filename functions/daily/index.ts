@@ -10,6 +10,7 @@ import { createClients, targetFromEnv, type Clients } from '../adapters/clients.
 import { createLogger } from '../adapters/log.ts';
 import { LOG_EVENTS } from '../core/resources.ts';
 import { createContext } from './context.ts';
+import { LeaseHeldError, withLease } from './lease.ts';
 import { parseDailyRequest } from './request.ts';
 import { runDaily } from './run.ts';
 import { dailySettings, DEFAULT_TIME_BUDGET_SECONDS } from './settings.ts';
@@ -45,13 +46,23 @@ functions.http('daily', async (req, res) => {
     res.status(500).json({ status: 'failed', error: message });
     return;
   }
-  const report = await runDaily(ctx, {
-    mode: r.from === undefined ? 'daily' : 'backfill',
-    from: r.from,
-    to: r.to ?? r.from,
-    force: r.force,
-    lifecycle: r.lifecycle,
-    deadline: Date.now() + (r.budgetSeconds ?? DEFAULT_TIME_BUDGET_SECONDS) * 1000,
-  });
-  res.status(report.status === 'failed' ? 500 : 200).json(report);
+  const mode = r.from === undefined ? 'daily' : 'backfill';
+  const holder = mode === 'daily' ? 'scheduled daily' : `http backfill ${r.from}..${r.to ?? r.from}`;
+  try {
+    // One run at a time (lease.ts); a held lease answers 409, and Cloud Scheduler retries later.
+    const report = await withLease(ctx.raw, { runId: ctx.runId, holder, log }, () =>
+      runDaily(ctx, {
+        mode,
+        from: r.from,
+        to: r.to ?? r.from,
+        force: r.force,
+        lifecycle: r.lifecycle,
+        deadline: Date.now() + (r.budgetSeconds ?? DEFAULT_TIME_BUDGET_SECONDS) * 1000,
+      }),
+    );
+    res.status(report.status === 'failed' ? 500 : 200).json(report);
+  } catch (err) {
+    if (!(err instanceof LeaseHeldError)) throw err;
+    res.status(409).json({ status: 'held', error: err.message, lease: err.lease });
+  }
 });

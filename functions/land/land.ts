@@ -32,6 +32,8 @@ export function createLand(options: LandOptions): LandHandler {
       event: 'land.batch',
       outcome: outcome === 'created' ? 'quarantined' : 'already-quarantined',
       reason: q.record.reason,
+      // The quarantine-volume alert counts per site: the site attribute, else the ordering key.
+      site: q.record.attributes.site ?? q.record.orderingKey ?? 'unknown',
       object: `gs://${options.rawBucket}/${q.name}`,
       ...messageFields(message),
       durationMs: Math.round(performance.now() - started),

@@ -2,7 +2,8 @@
 // each alarm transition into a notification for people: a structured log entry
 // (jsonPayload.event = "alarm.notification") that a log-based alert policy mails, and a chat
 // webhook message (PLANTLAKE_WEBHOOK_URL, shape PLANTLAKE_WEBHOOK_FORMAT), throttled per
-// site/tag/condition (PLANTLAKE_NOTIFY_THROTTLE_SECONDS) and deduped by eventId.
+// site/tag/condition (PLANTLAKE_NOTIFY_THROTTLE_SECONDS) and deduped across instances by a
+// ledger in the raw bucket (PLANTLAKE_RAW_BUCKET, notify/sent/; sent-ledger.ts).
 import * as functions from '@google-cloud/functions-framework';
 import { CONFIG_CHECK_SECONDS_ENV, functionRuntime, secondsSetting } from '../adapters/function-runtime.ts';
 import { createNotify } from './notify.ts';

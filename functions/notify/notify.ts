@@ -1,4 +1,6 @@
-// notify: decode the Pub/Sub event → read the AlarmEvent → dedupe and throttle → describe it
+// notify: decode the Pub/Sub event → read the AlarmEvent → dedupe and throttle (this instance),
+// then claim it in the shared ledger (sent-ledger.ts: no duplicate, no older transition after a
+// newer one, across instances) → describe it
 // (tag catalog from the config bucket, if present) → e-mail path (a structured log entry) and the
 // chat webhook. Bad alert messages are logged and acked (they can never succeed); a webhook that
 // stays unreachable throws so Pub/Sub retries; a webhook that refuses the payload is logged as an
@@ -13,12 +15,13 @@ import { readPubSubEvent } from '../adapters/pubsub-message.ts';
 import { DEFAULT_RETRY, postJson, WebhookError, type RetryPolicy } from '../adapters/webhook-client.ts';
 import { alarmText } from './alarm-text.ts';
 import { notificationEntry } from './notification-log.ts';
+import { createLedger, NotifyWaitError } from './sent-ledger.ts';
 import { createThrottle } from './throttle.ts';
 import { webhookPayload } from './webhook-payload.ts';
 
 export interface NotifyOptions {
   readonly storage: Storage;
-  readonly settings: Pick<FunctionSettings, 'configBucket' | 'webhookUrl' | 'webhookFormat' | 'alertEmails' | 'notifyThrottleSeconds' | 'environment'>;
+  readonly settings: Pick<FunctionSettings, 'rawBucket' | 'configBucket' | 'webhookUrl' | 'webhookFormat' | 'alertEmails' | 'notifyThrottleSeconds' | 'environment'>;
   readonly log: Logger;
   /** How long a checked tag catalog generation is trusted. */
   readonly catalogCheckEveryMs: number;
@@ -34,6 +37,7 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
   const { settings, log } = options;
   const now = options.now ?? (() => new Date());
   const throttle = createThrottle({ windowMs: settings.notifyThrottleSeconds * 1000 });
+  const ledger = createLedger(options.storage.bucket(settings.rawBucket), now);
   /** Events whose e-mail entry was written: a retry for the webhook must not mail twice. */
   const mailed = new Set<string>();
   const where = `gs://${settings.configBucket}/${OBJECTS.tagCatalog}`;
@@ -98,6 +102,38 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
       return;
     }
 
+    let claimed;
+    try {
+      claimed = await ledger.claim(event);
+    } catch (err) {
+      log.error(
+        `could not read or write notify's ledger in gs://${settings.rawBucket}/${OBJECTS.notifyLedgerPrefix} (${err instanceof Error ? err.message : String(err)}); ` +
+          'the alert is not acked, so Pub/Sub retries it. If this persists, check that notify may read and write objects under that prefix.',
+        { event: 'notify.ledger-failed', ...ids },
+      );
+      throw err;
+    }
+    if (claimed.decision === 'duplicate') {
+      log.log('DEBUG', `alarm ${event.eventId} was notified already (by another instance)`, { event: 'notify.duplicate', ...ids });
+      throttle.markSent(event.eventId);
+      return;
+    }
+    if (claimed.decision === 'superseded') {
+      log.info(`dropped ${event.tag} ${event.condition} ${event.transition}: the later ${claimed.by.transition} ${claimed.by.eventId} of the same alarm was notified already`, {
+        event: 'notify.superseded',
+        ...ids,
+        supersededBy: claimed.by.eventId,
+      });
+      throttle.markSent(event.eventId);
+      return;
+    }
+    if (claimed.decision === 'wait') {
+      const err = new NotifyWaitError(event, claimed.for);
+      log.info(err.message, { event: 'notify.waiting', ...ids, waitingFor: claimed.for.eventId });
+      throw err;
+    }
+    const { claim } = claimed;
+
     const entry = await catalogEntry(event.site, event.tag);
     const text = alarmText(event, { entry, environment: settings.environment, throttledBefore: verdict.throttledBefore });
     if (!mailed.has(event.eventId)) {
@@ -115,10 +151,13 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
           log.error(err.message, { event: 'notify.webhook-refused', ...ids, status: err.status });
         } else {
           log.error(err instanceof Error ? err.message : String(err), { event: 'notify.webhook-failed', ...ids });
+          // Let the retry (or the next event of this alarm) go ahead rather than wait out the claim.
+          await claim.abandon().catch(() => {});
           throw err;
         }
       }
     }
+    await claim.confirm();
     throttle.markSent(event.eventId);
   };
 }

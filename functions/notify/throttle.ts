@@ -5,10 +5,9 @@
 //   - throttle: an `active` of one site/tag/condition within `windowMs` after the last notified
 //     `active` of the same is held back and counted (a chattering alarm, ISA-18.2 §16.5); a
 //     `cleared` always goes out and reports how many activations were held back.
-// Memory only: notify has no store of its own (least privilege, and one more write per alarm
-// would slow every notification). With several instances a duplicate can slip through per
-// instance; run notify with few max instances (alerts are ordered per tag, which already routes
-// one key's messages one at a time).
+// Memory only, per instance: a fast first answer. Across instances, sent-ledger.ts keeps the
+// promise (no duplicate, no older transition after a newer one); the throttle window itself
+// stays per instance (a chattering alarm may get one extra notification per instance).
 import type { AlarmEvent } from '../core/index.ts';
 
 export type Decision = 'send' | 'duplicate' | 'throttled';

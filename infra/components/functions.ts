@@ -3,7 +3,8 @@
 //   detect — read rules (config bucket); read/write alarm state and alarm events in the raw
 //            bucket, limited by an IAM condition to state/… and alarm-events/ (so it cannot touch
 //            readings); publish to alerts.
-//   notify — read the tag catalog (config bucket); read the chat webhook secret.
+//   notify — read the tag catalog (config bucket); read the chat webhook secret; read/write its
+//            ledger of sent notifications in the raw bucket, limited to notify/sent/.
 //   daily  — read/rewrite raw objects (loads, Coldline moves); read the catalog; edit the dataset;
 //            run BigQuery jobs (project-level by nature).
 // and the push triggers that deliver readings to land and detect, alerts to notify.
@@ -103,6 +104,14 @@ export class Functions extends pulumi.ComponentResource {
       ],
       notify: [
         configViewer,
+        // Its shared record of what was sent (no duplicates, no active after its cleared).
+        {
+          on: 'bucket',
+          what: 'raw-notify-ledger-user',
+          bucket: raw,
+          role: ROLES.objectUser,
+          condition: objectPrefixCondition(raw, [OBJECTS.notifyLedgerPrefix], 'notify ledger only'),
+        },
         { on: 'secret', what: 'webhook-accessor', secretId: args.chatWebhook.secret.id, role: ROLES.secretAccessor },
       ],
       // objectUser covers list, read and the rewrite that changes storage class (create +

@@ -1,5 +1,6 @@
-// Operations alerts, by e-mail: dead letters waiting, function errors, and a daily load that did
-// not happen. Log contract the functions follow (structured JSON on stdout, one object per line,
+// Operations alerts, by e-mail: dead letters (waiting, or any one forwarded), function errors,
+// and a daily load that did not happen; ops-alerts.ts adds what goes wrong quietly (quarantine
+// volume, detect skipping, webhook failing, daily partial/failed). Runbook: README "Runbook". Log contract the functions follow (structured JSON on stdout, one object per line,
 // which Cloud Run turns into jsonPayload; https://cloud.google.com/run/docs/logging#using-json):
 //   - any entry with "severity": "ERROR" (or worse) from a function counts as a function error,
 //     except notify's alarm notifications ("event": "alarm.notification");
@@ -13,8 +14,9 @@
 //     log-based alert policy mails to alarmEmails.
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { DEAD_LETTER_SUBSCRIPTIONS, FUNCTIONS, LOG_EVENTS } from '../../functions/core/resources.ts';
+import { DEAD_LETTER_SUBSCRIPTIONS, FUNCTIONS, LOG_EVENTS, SUBSCRIPTIONS } from '../../functions/core/resources.ts';
 import { alarmEmailPolicy } from './alarm-email.ts';
+import { OpsAlerts } from './ops-alerts.ts';
 
 export const DAILY_SUMMARY_EVENT = LOG_EVENTS.dailySummary;
 export const DAILY_SUMMARY_SUCCEEDED = 'succeeded';
@@ -33,6 +35,8 @@ export interface ObservabilityArgs {
   /** Cloud Run services of the daily and notify functions (their function names). */
   readonly dailyService: pulumi.Input<string>;
   readonly notifyService: pulumi.Input<string>;
+  /** Quarantined messages per site per hour above which operations are alerted. */
+  readonly quarantineAlertThreshold: number;
 }
 
 const runLogs = `resource.type="cloud_run_revision"`;
@@ -107,24 +111,42 @@ export class Observability extends pulumi.ComponentResource {
         displayName: `plantlake ${args.stack}: dead letters waiting`,
         combiner: 'OR',
         severity: 'ERROR',
-        conditions: Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((sub) => ({
-          displayName: `${sub.name} has undelivered messages`,
-          conditionThreshold: {
-            filter:
-              `resource.type="pubsub_subscription" AND resource.labels.subscription_id="${sub.name}" AND ` +
-              `metric.type="pubsub.googleapis.com/subscription/num_undelivered_messages"`,
-            comparison: 'COMPARISON_GT',
-            thresholdValue: 0,
-            duration: '300s',
-            aggregations: [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_MAX' }],
-          },
-        })),
+        conditions: [
+          ...Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((sub) => ({
+            displayName: `${sub.name} has undelivered messages`,
+            conditionThreshold: {
+              filter:
+                `resource.type="pubsub_subscription" AND resource.labels.subscription_id="${sub.name}" AND ` +
+                `metric.type="pubsub.googleapis.com/subscription/num_undelivered_messages"`,
+              comparison: 'COMPARISON_GT',
+              thresholdValue: 0,
+              duration: '300s',
+              aggregations: [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_MAX' }],
+            },
+          })),
+          // Any single message forwarded to a dead-letter topic, even if someone drains the hold
+          // before the backlog condition's 5 minutes are up.
+          // https://cloud.google.com/pubsub/docs/monitoring#monitor_forwarded_undeliverable_messages
+          ...Object.values(SUBSCRIPTIONS).map((sub) => ({
+            displayName: `${sub.name} forwarded a message to ${sub.deadLetterTopic}`,
+            conditionThreshold: {
+              filter:
+                `resource.type="pubsub_subscription" AND resource.labels.subscription_id="${sub.name}" AND ` +
+                `metric.type="pubsub.googleapis.com/subscription/dead_letter_message_count"`,
+              comparison: 'COMPARISON_GT',
+              thresholdValue: 0,
+              duration: '0s',
+              aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_SUM' }],
+            },
+          })),
+        ],
         documentation: {
           mimeType: 'text/markdown',
           content:
             'Messages failed every delivery attempt and wait in a dead-letter hold subscription. ' +
-            'Read the function errors around the time they arrived, fix the cause, then replay them ' +
-            '(pull from the hold subscription and publish to the source topic) or drop them deliberately.',
+            '`plantlake status` counts them (peeked, not consumed). Read the function errors around the time they arrived, fix the cause, then replay them ' +
+            '(pull from the hold subscription and publish to the source topic) or drop them deliberately.\n\n' +
+            'Runbook: README.md, section "Runbook", entry "dead letters waiting".',
         },
         notificationChannels,
         userLabels,
@@ -206,6 +228,22 @@ export class Observability extends pulumi.ComponentResource {
       child,
     );
     this.policies = [deadLetters, errors, missingDaily];
+
+    // Alerts on what goes wrong quietly (quarantine, skipped batches, webhook, daily partial and
+    // failed), one metric and policy each. Other groups of alerts go beside it as components of
+    // their own, parented here and pushed onto this.policies.
+    const ops = new OpsAlerts(
+      'ops-alerts',
+      {
+        stack: args.stack,
+        notificationChannels,
+        userLabels,
+        dailyService: args.dailyService,
+        quarantinePerSiteHourly: args.quarantineAlertThreshold,
+      },
+      child,
+    );
+    this.policies.push(...ops.policies);
 
     if (args.alarmEmails.length > 0) {
       this.policies.push(

@@ -79,13 +79,14 @@ export function stackConfig(stack: string): Record<string, string> {
   return out;
 }
 
-/** A stand-in for `npm run build`: one folder per function with index.js and package.json. */
+/** A stand-in for `npm run build`: one folder per function with index.js, package.json and a lock. */
 export function fakeBuild(): string {
   const dir = mkdtempSync(join(tmpdir(), 'plantlake-dist-'));
   for (const fn of FUNCTIONS) {
     mkdirSync(join(dir, fn));
     writeFileSync(join(dir, fn, 'index.js'), `export const name = ${JSON.stringify(fn)};\n`);
     writeFileSync(join(dir, fn, 'package.json'), JSON.stringify({ name: fn, type: 'module', main: 'index.js' }));
+    writeFileSync(join(dir, fn, 'package-lock.json'), JSON.stringify({ name: fn, lockfileVersion: 3, requires: true, packages: { '': { name: fn } } }));
   }
   return dir;
 }

@@ -92,6 +92,7 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
         ],
         [sa('plantlake-fn-notify')]: [
           `bucket:${b.config}:roles/storage.objectViewer`,
+          `bucket:${b.raw}:roles/storage.objectUser:conditioned`,
           `secret:projects/${p}/secrets/plantlake-chat-webhook:roles/secretmanager.secretAccessor`,
         ],
         [sa('plantlake-fn-daily')]: [
@@ -138,6 +139,12 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
         `resource.name.startsWith("projects/_/buckets/${raw}/objects/state/alarms/") || ` +
           `resource.name.startsWith("projects/_/buckets/${raw}/objects/alarm-events/")`,
       );
+    });
+
+    test('notify writes only its ledger of sent notifications in the raw bucket', () => {
+      const grant = run.one('gcp:storage/bucketIAMMember:BucketIAMMember', 'notify-raw-notify-ledger-user');
+      const raw = bucketNames(run.config['plantlake:bucketPrefix'] ?? '').raw;
+      expect(grant.inputs.condition.expression).toBe(`resource.name.startsWith("projects/_/buckets/${raw}/objects/notify/sent/")`);
     });
 
     test('every function has its own service account and is internal-only on nodejs24', () => {

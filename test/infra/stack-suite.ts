@@ -56,12 +56,13 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
       expect(run.ofType(T.channel).map((c) => c.inputs.labels.email_address).sort()).toEqual(
         [...new Set([...emails, ...alarmEmails])].sort(),
       );
-      expect(run.ofType(T.logMetric).map((m) => m.inputs.name).sort()).toEqual([
-        'plantlake-daily-summaries',
-        'plantlake-function-errors',
-      ]);
+      // Operations alerts of test/infra/ops-alerts.test.ts.
+      const ops = ['quarantine-volume', 'detect-skipped', 'notify-webhook-failing', 'daily-failed', 'daily-partial'];
+      expect(run.ofType(T.logMetric).map((m) => m.inputs.name).sort()).toEqual(
+        ['plantlake-daily-summaries', 'plantlake-function-errors', ...ops.map((o) => `plantlake-${o}`)].sort(),
+      );
       expect(run.ofType(T.policy).map((p) => p.name).sort()).toEqual(
-        [...(alarmEmails.length > 0 ? ['alarm-email'] : []), 'daily-load-missing', 'dead-letter-backlog', 'function-errors'].sort(),
+        [...(alarmEmails.length > 0 ? ['alarm-email'] : []), 'daily-load-missing', 'dead-letter-backlog', 'function-errors', ...ops].sort(),
       );
     });
 

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { envForTarget } from '../../../functions/adapters/clients.ts';
 import { ENV } from '../../../functions/core/function-env.ts';
+import { createLogger } from '../../../functions/adapters/log.ts';
+import { acquireLease, readLease } from '../../../functions/daily/lease.ts';
 import { createTestLake, dayRows, expectedRows, publish, rowKeys, series, type TestLake } from './lake.ts';
 import type { ReadingRow } from '../../../schemas/rows.ts';
 
@@ -72,5 +74,26 @@ describe('daily function over HTTP', () => {
     const bad = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"from":"yesterday"}' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/from must be a day YYYY-MM-DD/);
+  });
+
+  it('answers 409 naming the holder while another run holds the lease, and runs once it is free', async () => {
+    const held = await acquireLease(lake.raw, { runId: 'cli-run-1', holder: 'cli backfill by ops@host', log: createLogger({ function: 'test' }, () => {}) });
+    const post = () => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const refused = await post();
+      expect(refused.status).toBe(409);
+      const body = (await refused.json()) as { status: string; error: string; lease: { runId: string } };
+      expect(body.status).toBe('held');
+      expect(body.lease.runId).toBe('cli-run-1');
+      expect(body.error).toContain(`cli backfill by ops@host (run cli-run-1) since ${held.record.since}`);
+      await held.release();
+      const ran = await post();
+      expect(ran.status).toBe(200);
+    } finally {
+      write.mockRestore();
+    }
+    // The run released its lease when done.
+    expect(await readLease(lake.raw)).toBeUndefined();
   });
 });

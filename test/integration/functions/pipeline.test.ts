@@ -57,7 +57,7 @@ describe('readings → detect → alerts → notify → webhook', () => {
       notifyThrottleSeconds: 300,
       alertEmails: ['control-room@example.com'],
       // Short backoff, so the retry test takes milliseconds; the shape is the production one.
-      webhookRetry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 2000 },
+      webhookRetry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 2000, totalMs: 10_000 },
       logSink: logs.sink,
       delivery: { log: () => {} },
     });
