@@ -1,6 +1,7 @@
 // The analyst's answer at the end of `npm start`: alarm KPIs, hourly statistics of a few tags,
-// data quality, the feeder's energy cost and the tank balance for the simulated day, read from the views in sql/views exactly as an analyst
-// would query them in the BigQuery console (with a filter on the day, so partitions are pruned).
+// data quality, the feeder's energy cost and the tank balance for the simulated day, read from
+// the views in sql/views exactly as an analyst would query them in the BigQuery console (with a
+// filter on the day, so partitions are pruned).
 import type { BigQuery } from '@google-cloud/bigquery';
 import { formatRows } from '../cli/query.ts';
 import { isDay } from '../functions/daily/days.ts';
