@@ -9,6 +9,7 @@ import { createClients, EMULATOR_ENV, targetFromEnv, type Clients } from '../fun
 import { ENV } from '../functions/core/function-env.ts';
 import { DATASET, DEAD_LETTER_SUBSCRIPTIONS, SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
 import { Gateway } from '../local/plant/gateway.ts';
+import { sitePublisher } from '../local/plant/site-publisher.ts';
 import { checkCatalog, checkRules, uploadConfigObject, type Checked } from './config-objects.ts';
 import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { formatRows, runQuery, sqlFor } from './query.ts';
@@ -71,7 +72,7 @@ export function registerOpsCommands(program: Command): void {
         throw new UsageError(`${file}: ${(err as Error).message}`);
       }
       const topic = clients().pubsub.topic(opts.topic);
-      const gateway = new Gateway((data, attributes) => topic.publishMessage({ data, attributes }));
+      const gateway = new Gateway(sitePublisher(topic));
       const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'publishing |{bar}| {value}/{total} batches', noTTYOutput: false }, cliProgress.Presets.shades_classic);
       bar.start(batches.length, 0);
       for (const b of batches) void gateway.send(b).then(() => bar.update(gateway.stats.published));

@@ -8,6 +8,7 @@ import { bucketPrefix, cron, email, httpsUrl, member, memory, path, region, time
 import { ConfigReader, type RawConfig } from './config-readers.ts';
 import { DEFAULT_TIME_BUDGET_SECONDS } from '../functions/daily/settings.ts';
 import { WEBHOOK_BUDGET_SECONDS } from '../functions/adapters/webhook-client.ts';
+import { MAX_STATE_SHARDS } from '../functions/core/state-shards.ts';
 
 export const NAMESPACE = 'plantlake';
 
@@ -27,6 +28,7 @@ export interface PlantlakeConfig {
   readonly coldlineAgeDays: number;
   /** Days after which raw objects are deleted; undefined keeps them forever. */
   readonly retentionDays: number | undefined;
+  readonly stateShards: number;
   readonly dailySchedule: string;
   readonly dailyTimeZone: string;
   readonly functions: Readonly<Record<FunctionName, FunctionSettings>>;
@@ -94,6 +96,13 @@ export function loadConfig(
     expect: 'a whole number of days ≥ 1',
     example: '3650',
     min: 1,
+  });
+  const stateShards = r.integer({
+    key: 'stateShards',
+    expect: `a whole number from 1 to ${MAX_STATE_SHARDS} (set it before a site's first batch; changing it starts every site's alarm state fresh)`,
+    example: '32',
+    min: 1,
+    max: MAX_STATE_SHARDS,
   });
   const dailySchedule = r.string({
     ...req,
@@ -289,6 +298,7 @@ export function loadConfig(
     bucketPrefix: must(prefix),
     coldlineAgeDays: must(coldlineAgeDays),
     retentionDays,
+    stateShards: stateShards ?? 1,
     dailySchedule: must(dailySchedule).trim(),
     dailyTimeZone: must(dailyTimeZone),
     functions,

@@ -10,9 +10,10 @@ export type EnvKey = keyof typeof ENV;
 
 export const FUNCTION_ENV: Readonly<Record<FunctionName, readonly EnvKey[]>> = {
   land: ['environment', 'rawBucket', 'configBucket'],
-  detect: ['environment', 'rawBucket', 'configBucket', 'alertsTopic'],
+  detect: ['environment', 'rawBucket', 'configBucket', 'alertsTopic', 'stateShards'],
   notify: ['environment', 'rawBucket', 'configBucket', 'webhookUrl', 'webhookFormat', 'alertEmails'],
   daily: ['environment', 'rawBucket', 'configBucket', 'dataset', 'coldlineAgeDays', 'retentionDays', 'bigqueryLocation'],
+  sweep: ['environment', 'rawBucket', 'configBucket', 'alertsTopic', 'stateShards'],
 };
 
 /** Variables injected from Secret Manager rather than set as plain values. */

@@ -5,11 +5,13 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { DATASET, FUNCTIONS, TABLES, type FunctionName } from '../functions/core/resources.ts';
 import { ChatWebhook } from './components/chat-webhook.ts';
+import { DetectAlerts } from './components/detect-alerts.ts';
 import { Functions } from './components/functions.ts';
 import { Ingestion } from './components/ingestion.ts';
 import { Lake } from './components/lake.ts';
 import { Observability } from './components/observability.ts';
 import { Schedule } from './components/schedule.ts';
+import { StaleSweep } from './components/stale-sweep.ts';
 import { Warehouse } from './components/warehouse.ts';
 import { loadConfig, NAMESPACE } from './config.ts';
 import { functionSource, type FunctionSource } from './sources.ts';
@@ -81,6 +83,7 @@ const functions = new Functions(
     chatWebhook,
     chatWebhookFormat: cfg.chatWebhookFormat,
     alarmEmails: cfg.alarmEmails,
+    stateShards: cfg.stateShards,
   },
   opts,
 );
@@ -98,7 +101,9 @@ const schedule = new Schedule(
   opts,
 );
 
-new Observability(
+const staleSweep = new StaleSweep('stale-sweep', { project: cfg.project, region: cfg.region, sweep: functions.services.sweep }, opts);
+
+const observability = new Observability(
   'observability',
   {
     stack: cfg.stack,
@@ -111,6 +116,17 @@ new Observability(
   opts,
 );
 
+new DetectAlerts(
+  'detect-alerts',
+  {
+    stack: cfg.stack,
+    notificationChannels: observability.opsChannels,
+    landService: functions.services.land.fn.name,
+    detectService: functions.services.detect.fn.name,
+  },
+  opts,
+);
+
 export const buckets = { raw: lake.raw.name, config: lake.config.name, functionSources: lake.functionSources.name };
 export const topics = { readings: ingestion.topics.readings.name, alerts: ingestion.topics.alerts.name };
 export const dataset = warehouse.dataset.datasetId;
@@ -119,5 +135,7 @@ export const functionUris = {
   land: functions.services.land.uri,
   notify: functions.services.notify.uri,
   daily: functions.services.daily.uri,
+  sweep: functions.services.sweep.uri,
 };
 export const dailyJob = schedule.job.name;
+export const sweepJob = staleSweep.job.name;

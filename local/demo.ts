@@ -18,6 +18,7 @@ import { dailySettings } from '../functions/daily/settings.ts';
 import { repoRoot } from './emulators/build.ts';
 import { startLocalFunctions } from './functions/pipeline.ts';
 import { Gateway } from './plant/gateway.ts';
+import { sitePublisher } from './plant/site-publisher.ts';
 import { simulateDay } from './plant/plant.ts';
 import { pipelineEnv, provision, type PipelineNames } from './provision.ts';
 
@@ -128,7 +129,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const readings = batches.reduce((n, b) => n + b.readings.length, 0);
     out(`Publishing ${readings.toLocaleString('en')} readings of ${day} in ${batches.length} gateway batches` + (speed > 0 ? ` at ${speed}× real time…` : '…'));
     const topic = clients.pubsub.topic(names.topics.readings);
-    const gateway = new Gateway((data, attributes) => topic.publishMessage({ data, attributes }));
+    const gateway = new Gateway(sitePublisher(topic));
     const t0 = Date.now();
     const firstSent = Date.parse(batches[0]?.sentAt ?? new Date().toISOString());
     let lastShown = 0;

@@ -40,6 +40,12 @@ export const AlarmEvent = Type.Object(
     readingTs: Time('Event time of the reading behind the transition (for STALE active: the last reading)'),
     detectedAt: Time('When detect evaluated it'),
     rulesVersion: Type.String({ minLength: 1 }),
+    late: Type.Optional(
+      Type.Boolean({
+        description:
+          'True when found in late data (a reading older than its tag\'s last processed one): it happened at readingTs and is reported now; absent on live events',
+      }),
+    ),
   },
   { additionalProperties: false, title: 'AlarmEvent', description: 'One alarm transition (active or cleared)' },
 );

@@ -56,6 +56,12 @@ export const AlarmState = Type.Object(
     watermark: Type.Optional(
       Type.Number({ description: 'Event time (epoch ms) of the newest reading of any tag of the site, with a rule or not: the reference for STALE' }),
     ),
+    recentBatches: Type.Optional(
+      Type.Array(Type.String(), {
+        maxItems: 1000,
+        description: 'Ids of the last batches that changed this state, oldest first: a redelivery of one is recognised and not judged again as late data',
+      }),
+    ),
     tags: Type.Array(TagState, { description: 'One entry per tag that has a rule, sorted by tag (an array, so a batch copies it in microseconds)' }),
   },
   { additionalProperties: false, title: 'AlarmState', description: 'Alarm state of one site' },

@@ -38,6 +38,8 @@ export const AlarmEventRow = Type.Object(
     reading_ts: Timestamp,
     detected_at: Timestamp,
     rules_version: Type.String(),
+    // Optional: alarm-events objects written before the late flag existed have none (NULL in BigQuery).
+    late: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
   },
   { additionalProperties: false, title: 'AlarmEventRow', description: 'Row of BigQuery table alarm_events' },
 );

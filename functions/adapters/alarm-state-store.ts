@@ -21,17 +21,23 @@ export interface CommitInfo {
   readonly outbox: string | null;
 }
 
+/** One shard of a site's state (functions/core/state-shards.ts); absent: the site's single object. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
 export interface AlarmStateStore {
   /** The current state, or null when it changed between the two reads (read again). */
-  read(site: string): Promise<StoredState | null>;
+  read(site: string, shard?: Shard): Promise<StoredState | null>;
   /** Writes `state` if the object is still at `generation`; false when another writer was first. */
-  commit(site: string, state: AlarmState, generation: number, info: CommitInfo): Promise<boolean>;
+  commit(site: string, state: AlarmState, generation: number, info: CommitInfo, shard?: Shard): Promise<boolean>;
 }
 
 export function createAlarmStateStore(bucket: Bucket): AlarmStateStore {
   return {
-    async read(site) {
-      const name = OBJECTS.alarmState(site);
+    async read(site, shard) {
+      const name = OBJECTS.alarmState(site, shard);
       let generation: number;
       let outbox: string | null;
       try {
@@ -57,9 +63,9 @@ export function createAlarmStateStore(bucket: Bucket): AlarmStateStore {
       return { state: loaded.state, generation, outbox };
     },
 
-    async commit(site, state, generation, info) {
+    async commit(site, state, generation, info, shard) {
       try {
-        await bucket.file(OBJECTS.alarmState(site)).save(serializeState(state), {
+        await bucket.file(OBJECTS.alarmState(site, shard)).save(serializeState(state), {
           resumable: false,
           preconditionOpts: { ifGenerationMatch: generation },
           metadata: {

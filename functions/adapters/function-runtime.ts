@@ -20,6 +20,7 @@ const BUCKETS: Readonly<Record<FunctionName, readonly ('rawBucket' | 'configBuck
   detect: ['rawBucket', 'configBucket'],
   notify: ['configBucket'],
   daily: ['rawBucket', 'configBucket'],
+  sweep: ['rawBucket', 'configBucket'],
 };
 
 const UNUSED = '(not used by this function)';
@@ -53,6 +54,14 @@ export function functionRuntime(fn: FunctionName, env: Env = process.env, sink?:
  * detect, tag catalog for notify) is trusted before its metadata is asked again. Default 10 s.
  */
 export const CONFIG_CHECK_SECONDS_ENV = 'PLANTLAKE_CONFIG_CHECK_SECONDS';
+/** Alarm state objects per site for detect and the sweep (functions/core/state-shards.ts); unset: 1. */
+export const STATE_SHARDS_ENV = ENV.stateShards;
+
+/** PLANTLAKE_STATE_SHARDS as a number (checked by the functions, which say what is wrong). */
+export function stateShardsSetting(env: Env): number {
+  const raw = env[STATE_SHARDS_ENV]?.trim();
+  return raw ? Number(raw) : 1;
+}
 
 /** A number of seconds from an optional variable, with the variable named in the error. */
 export function secondsSetting(env: Env, name: string, fallback: number): number {

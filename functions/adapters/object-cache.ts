@@ -2,7 +2,8 @@
 // kept per instance. At most every `checkEveryMs` it asks for the object's metadata (one cheap
 // request) and downloads again only when the generation changed, so a new rules file takes
 // effect within seconds without a redeploy, and a busy instance does not download it per event.
-// A new generation that does not parse is reported once and the last good value stays in use.
+// A new generation that does not parse is reported once and the last good value stays in use; so
+// does a missing object (a deployment that replaces it deletes it first), reported at each check.
 import type { Bucket } from '@google-cloud/storage';
 import { isNotFound } from './storage-errors.ts';
 
@@ -21,10 +22,12 @@ export interface ObjectCacheOptions<T> {
   readonly onInvalid?: (generation: string, reason: string) => void;
   /** The check failed but an earlier value is still served. */
   readonly onStale?: (error: unknown) => void;
+  /** The object is gone; the last good value, if any, stays in use (null: there is none). */
+  readonly onMissing?: (kept: T | null) => void;
 }
 
 export interface ObjectCache<T> {
-  /** The current value; null when the object does not exist (or never parsed). */
+  /** The last good value; null when no generation of the object was ever read and parsed here. */
   get(): Promise<T | null>;
 }
 
@@ -51,8 +54,10 @@ export function createObjectCache<T>(options: ObjectCacheOptions<T>): ObjectCach
       generation = String(meta.generation ?? '');
     } catch (err) {
       if (isNotFound(err)) {
-        loaded = { value: null, generation: '', checkedAt };
-        return null;
+        const kept = loaded?.value ?? null;
+        loaded = { value: kept, generation: '', checkedAt };
+        options.onMissing?.(kept);
+        return kept;
       }
       return stale(err);
     }

@@ -12,6 +12,8 @@ export interface EventFacts {
   readonly limit: number | null;
   readonly priority: Priority;
   readonly readingMs: number;
+  /** Found in late data (see alarms.ts). */
+  readonly late?: boolean;
 }
 
 /**
@@ -39,6 +41,7 @@ export function makeEvent(facts: EventFacts, detectedAt: string, rulesVersion: s
     readingTs,
     detectedAt,
     rulesVersion,
+    ...(facts.late === true ? { late: true } : {}),
   };
 }
 

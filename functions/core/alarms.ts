@@ -2,11 +2,21 @@
 //
 // Time: every condition runs in event time (reading ts), per tag, in ts order. Within a batch the
 // readings of a tag are taken in ts order whatever order they came in; two readings of one tag with
-// the same ts count once (the canonical first: lowest value, then best quality).
-// Late data: each tag keeps a watermark, the ts of its last processed reading. A reading at or
-// before it is late and skipped by the engine (it still lands in the lake for analysis): alarms are
-// for the present, and an old reading must never re-trigger or clear one. So a batch seen twice
-// changes nothing, and back-filled history of a known tag raises no alarms.
+// the same ts count once: the highest value wins (a value beats none), then the best quality, the
+// same rule as the daily load's dedupe (functions/daily/replace-sql.ts).
+// A reading stamped after the receive time (`now`, a gateway clock running ahead) is judged as of
+// the receive time, so no watermark ever passes it and a forged future batch cannot blind a tag.
+// Late data: each tag keeps a watermark, the ts of its last processed reading. A reading before it
+// is late: it never changes the live state (an old reading must not re-trigger or clear a live
+// alarm), but it is still judged, so no excursion is lost to delivery order. The late readings of
+// a tag in one batch run, in ts order, through a scratch copy of the tag that starts idle, against
+// the absolute limits and bad quality (rate of change and EWMA need the tag's unbroken history);
+// each excursion found becomes an active event with `late: true` at its real reading time, and its
+// cleared event at the first late reading back inside, else at the tag's watermark (the earliest
+// time it is known to be over). Excursions of a condition that is active live are left out: the
+// live alarm covers them. A reading at exactly its tag's watermark is a duplicate across batches:
+// the first one processed counts. The ids of the last batches that changed the state or raised
+// events are kept, so a redelivered batch changes nothing and is not judged again as late data.
 // Quality (OPC UA): good and uncertain values are evaluated; bad ones per the rule's badQuality.
 // STALE is judged in event time once per call: active when the site's watermark (its newest reading,
 // capped at now) is more than staleTimeout past the tag's watermark. So a replay, a back-fill or a
@@ -29,6 +39,8 @@ export interface Evaluation {
 }
 
 const QUALITY_RANK = { good: 0, uncertain: 1, bad: 2 } as const;
+/** Batch ids kept in the state to recognise a redelivery (a few minutes of a busy site). */
+export const RECENT_BATCHES = 256;
 
 /**
  * Runs one batch (or, with batch null, only the STALE check of a site) through the rules.
@@ -40,8 +52,10 @@ export function evaluate(prev: AlarmState, batch: ReadingBatch | null, rules: Co
   }
   const site = batch?.site ?? prev.site;
   if (site === null) return { events: [], state: prev };
+  // A batch that already changed this state (a redelivery): its readings were judged then.
+  if (batch !== null && prev.recentBatches?.includes(batch.batchId) === true) return { events: [], state: prev };
   const engine = new Engine(prev, rules, site);
-  if (batch !== null) engine.readBatch(batch);
+  if (batch !== null) engine.readBatch(batch, now.getTime());
   engine.finish(batch === null ? now.getTime() : Math.min(now.getTime(), engine.siteWatermark()));
   const detectedAt = now.toISOString();
   const events = engine.facts.sort(compareFacts).map((f) => makeEvent(f, detectedAt, rules.version));
@@ -66,6 +80,11 @@ class Engine {
   private fresh = new Map<string, TagState>();
   private readonly dropped = new Set<string>();
   private watermark: number;
+  /** Indexes of late readings (before their tag's watermark), judged after the live pass. */
+  private late: number[] = [];
+  /** Facts emitted now come from late data. */
+  private judgingLate = false;
+  private batchId: string | null = null;
 
   constructor(prev: AlarmState, rules: CompiledRules, site: string) {
     this.prev = prev;
@@ -78,17 +97,54 @@ class Engine {
     this.touched = new Uint8Array(prev.tags.length);
   }
 
-  readBatch(batch: ReadingBatch): void {
-    const { tags, times } = preparedReadings(batch);
+  readBatch(batch: ReadingBatch, nowMs: number): void {
+    const { tags } = preparedReadings(batch);
+    const times = capped(preparedReadings(batch).times, nowMs);
+    this.batchId = batch.batchId;
     for (let i = 0; i < times.length; i++) if (times[i]! > this.watermark) this.watermark = times[i]!;
     // Most gateways send each tag's readings in time order: then one pass in arrival order is
     // exact. Otherwise start again over a canonical sort, so any order gives the same result.
-    if (this.run(batch, tags, times, null)) return;
-    this.next = null;
-    this.touched = new Uint8Array(this.before.length);
-    this.fresh = new Map();
-    this.facts = [];
-    this.run(batch, tags, times, canonicalOrder(batch, times));
+    if (!this.run(batch, tags, times, null)) {
+      this.next = null;
+      this.touched = new Uint8Array(this.before.length);
+      this.fresh = new Map();
+      this.facts = [];
+      this.late = [];
+      this.run(batch, tags, times, canonicalOrder(batch, times));
+    }
+    if (this.late.length > 0) this.judgeLate(batch, tags, times);
+  }
+
+  /** The late readings, tag by tag in canonical order, through a scratch copy of each tag (see the header). */
+  private judgeLate(batch: ReadingBatch, tags: readonly string[], times: Float64Array): void {
+    const readings = batch.readings;
+    const order = canonicalOrder(batch, times, this.late);
+    order.sort((a, b) => (tags[a]! < tags[b]! ? -1 : tags[a]! > tags[b]! ? 1 : 0)); // stable: ts order kept per tag
+    this.judgingLate = true;
+    let k = 0;
+    while (k < order.length) {
+      const tag = tags[order[k]!]!;
+      const position = this.index.positions.get(tag)!;
+      const rule = this.ruleAt(position)!;
+      const limitsOnly: ResolvedRule = { ...rule, maxRateOfChange: null, stat: null };
+      const scratch = freshState(tag);
+      const first = this.facts.length;
+      for (; k < order.length && tags[order[k]!] === tag; k++) {
+        const i = order[k]!;
+        if (times[i]! <= scratch.ts) continue; // a repeated time: the canonical first counted
+        this.process(scratch, limitsOnly, times[i]!, readings[i]!.value, readings[i]!.quality);
+      }
+      const live = this.touched[position] === 1 ? this.next![position]! : this.before[position]!;
+      const found = this.facts.splice(first).filter((f) => live.conditions[f.condition]?.active !== true);
+      this.facts.push(...found);
+      for (const c in scratch.conditions) {
+        const condition = c as Condition;
+        if (scratch.conditions[condition]!.active && live.conditions[condition]?.active !== true) {
+          this.emit(live, rule, condition, 'cleared', live.lastGood, limitOf(rule, condition), live.ts);
+        }
+      }
+    }
+    this.judgingLate = false;
   }
 
   /** Returns false (arrival-order pass only) as soon as one tag's readings are out of order. */
@@ -103,7 +159,11 @@ class Engine {
       const t = times[i]!;
       let state: TagState;
       if (position !== undefined) {
-        if (t <= this.before[position]!.ts) continue; // late: at or before the watermark
+        const watermark = this.before[position]!.ts;
+        if (t <= watermark) {
+          if (t < watermark) this.late.push(i); // at the watermark: a duplicate across batches
+          continue;
+        }
         if (this.touched[position] === 0) {
           state = this.own(position);
         } else {
@@ -207,7 +267,8 @@ class Engine {
   ): void {
     // A rule that was removed has no priority to give: its clearing events say low.
     const priority = rule === null ? 'low' : rule.priority[condition];
-    this.facts.push({ site: this.site, tag: state.tag, condition, transition, value, limit, priority, readingMs });
+    const facts: EventFacts = { site: this.site, tag: state.tag, condition, transition, value, limit, priority, readingMs };
+    this.facts.push(this.judgingLate ? { ...facts, late: true } : facts);
   }
 
   /** The newest reading time of any tag of the site (with a rule or not), this batch included. */
@@ -251,11 +312,14 @@ class Engine {
 
   nextState(): AlarmState {
     const watermarkSame = this.prev.watermark === this.watermark || (this.prev.watermark === undefined && !Number.isFinite(this.watermark));
-    if (this.next === null && this.fresh.size === 0 && this.dropped.size === 0 && this.prev.site === this.site && watermarkSame) return this.prev;
+    // Events from late data change no tag, but the batch is remembered, so a replay is not judged again.
+    if (this.next === null && this.fresh.size === 0 && this.dropped.size === 0 && this.prev.site === this.site && watermarkSame && this.facts.length === 0) return this.prev;
+    const recent = this.prev.recentBatches ?? [];
     const header = {
       version: this.prev.version,
       site: this.site,
       ...(Number.isFinite(this.watermark) ? { watermark: this.watermark } : {}),
+      ...(this.batchId === null ? (this.prev.recentBatches === undefined ? {} : { recentBatches: recent }) : { recentBatches: [...recent.slice(1 - RECENT_BATCHES), this.batchId] }),
     };
     const current = this.next ?? this.before;
     if (this.fresh.size === 0 && this.dropped.size === 0) {
@@ -287,18 +351,43 @@ function configured(rule: ResolvedRule, condition: Condition): boolean {
   }
 }
 
-/** Reading indexes by time, then value (null first), then quality: a total order on what matters. */
-function canonicalOrder(batch: ReadingBatch, times: Float64Array): Uint32Array {
+/**
+ * Reading indexes (all, or `only`) by time, then value (highest first, null last), then quality
+ * (best first): a total order on what matters, whose first per (tag, ts) is the duplicate that wins.
+ */
+function canonicalOrder(batch: ReadingBatch, times: Float64Array, only?: readonly number[]): Uint32Array {
   const readings = batch.readings;
-  const order = new Uint32Array(readings.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
+  const order = only === undefined ? new Uint32Array(readings.length) : Uint32Array.from(only);
+  if (only === undefined) for (let i = 0; i < order.length; i++) order[i] = i;
   return order.sort((a, b) => {
     const ra = readings[a]!;
     const rb = readings[b]!;
     return (
       times[a]! - times[b]! ||
-      (ra.value ?? Number.NEGATIVE_INFINITY) - (rb.value ?? Number.NEGATIVE_INFINITY) ||
+      (rb.value ?? Number.NEGATIVE_INFINITY) - (ra.value ?? Number.NEGATIVE_INFINITY) ||
       QUALITY_RANK[ra.quality] - QUALITY_RANK[rb.quality]
     );
   });
+}
+
+/** The reading times, none after `nowMs` (a copy only when one is). */
+function capped(times: Float64Array, nowMs: number): Float64Array {
+  let i = 0;
+  while (i < times.length && times[i]! <= nowMs) i++;
+  if (i === times.length) return times;
+  const copy = times.slice();
+  for (; i < copy.length; i++) if (copy[i]! > nowMs) copy[i] = nowMs;
+  return copy;
+}
+
+function limitOf(rule: ResolvedRule, condition: Condition): number | null {
+  switch (condition) {
+    case 'HH':
+    case 'H':
+    case 'L':
+    case 'LL':
+      return rule[condition];
+    default:
+      return null;
+  }
 }

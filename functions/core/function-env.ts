@@ -25,6 +25,8 @@ export const ENV = {
   environment: 'PLANTLAKE_ENVIRONMENT',
   /** BigQuery location of the dataset, where the daily job runs its jobs (e.g. EU). */
   bigqueryLocation: 'PLANTLAKE_BQ_LOCATION',
+  /** Alarm state objects per site, for detect and the STALE sweep (state-shards.ts); unset: 1. */
+  stateShards: 'PLANTLAKE_STATE_SHARDS',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -17,7 +17,7 @@ export interface SubscriptionSpec {
   readonly ackDeadlineSeconds: number;
   /** Delivery attempts before the message goes to the dead-letter topic (Pub/Sub allows 5–100). */
   readonly maxDeliveryAttempts: number;
-  /** Ordered delivery per ordering key (alerts are ordered per tag). */
+  /** Ordered delivery per ordering key (readings per site for detect, alerts per tag). */
   readonly enableMessageOrdering: boolean;
   readonly retryMinimumBackoffSeconds: number;
   readonly retryMaximumBackoffSeconds: number;
@@ -42,7 +42,8 @@ export const SUBSCRIPTIONS = {
     deadLetterTopic: TOPICS.readingsDeadLetter,
     ackDeadlineSeconds: 60,
     maxDeliveryAttempts: 10,
-    enableMessageOrdering: false,
+    // Publishers set the site as ordering key: detect evaluates a site's batches in publish order.
+    enableMessageOrdering: true,
     ...retry,
   },
   notify: {
@@ -152,14 +153,21 @@ export const OBJECTS = {
   tariffs: 'tariffs/tariffs.yaml',
   /** detect's prefix in the raw bucket: alarm state and its outbox (kept out of readings/). */
   alarmStatePrefix: 'state/alarms/',
-  /** Alarm state of one site. */
-  alarmState: (site: string) => `state/alarms/site=${site}.json`,
+  /** Alarm state of one site, or of one of its shards when the state is sharded (state-shards.ts). */
+  alarmState: (site: string, shard?: { readonly index: number; readonly count: number }) =>
+    shard === undefined || shard.count <= 1 ? `state/alarms/site=${site}.json` : `state/alarms/site=${site}/shard=${shard.index}-of-${shard.count}.json`,
   /** Alarm events a state commit holds until they are delivered (functions/detect/outbox.ts). */
   alarmOutboxPrefix: 'state/alarms/outbox/',
   /** notify's shared record of what it sent, per site/tag/condition (functions/notify/sent-ledger.ts). */
   notifyLedgerPrefix: 'notify/sent/',
-  /** The daily job's lease: one run at a time (functions/daily/lease.ts). */
-  dailyLease: 'state/daily/lease.json',
+  /**
+   * The daily job's lease: one run at a time (functions/daily/lease.ts). Under its own prefix, not
+   * state/: daily may write only what it loads (readings/, alarm-events/) and this.
+   */
+  dailyLeasePrefix: 'daily/',
+  dailyLease: 'daily/lease.json',
+  /** The sites that have an alarm state, for the STALE sweep (functions/detect/site-registry.ts). */
+  alarmSites: 'state/alarms/sites.json',
   readingsPrefix: 'readings/',
   quarantinePrefix: 'quarantine/',
   alarmEventsPrefix: 'alarm-events/',
@@ -185,5 +193,15 @@ export const LOG_EVENTS = {
   dailyLeaseHeld: 'daily.lease-held',
 } as const;
 
-export const FUNCTIONS = ['detect', 'land', 'notify', 'daily'] as const;
+/** land's entry per batch (with site); the site-silence alert counts them (infra/components/detect-alerts.ts). */
+export const LAND_BATCH_EVENT = 'land.batch';
+
+/** detect's entries that the rules alert policy keys on (infra/components/detect-alerts.ts). */
+export const DETECT_LOG_EVENTS = {
+  batch: 'detect.batch',
+  rulesInvalid: 'detect.rules-invalid',
+  rulesMissing: 'detect.rules-missing',
+} as const;
+
+export const FUNCTIONS = ['detect', 'land', 'notify', 'daily', 'sweep'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];

@@ -42,6 +42,7 @@ export function toAlarmEventRow(event: AlarmEvent): AlarmEventRow {
     reading_ts: event.readingTs,
     detected_at: event.detectedAt,
     rules_version: event.rulesVersion,
+    late: event.late === true,
   };
 }
 

@@ -23,9 +23,10 @@ export interface ReplaceTables {
  * the script's result: per tag, how many rows the day now holds and their first and last time.
  *
  * Winners are deterministic whatever the load order: the reading ingested last (a resend carries
- * the gateway's correction), then the greatest batch id; the remaining keys only break ties
- * between rows that are otherwise identical. For alarm events the first detection wins (that is
- * when the control room was told).
+ * the gateway's correction), then the greatest batch id; within one batch the highest value (a
+ * value beats none), then the best quality: the rule detect applies to a batch's duplicates
+ * (functions/core/alarms.ts), so an alarm and the history agree. For alarm events the first
+ * detection wins (that is when the control room was told).
  */
 export function replaceDayScript(t: ReplaceTables): string {
   return `BEGIN TRANSACTION;
@@ -33,7 +34,8 @@ DELETE FROM \`${t.readings}\` WHERE ts >= @start AND ts < @end;
 INSERT INTO \`${t.readings}\` (${READING_COLUMNS})
 SELECT ${READING_COLUMNS} FROM (
   SELECT ${READING_COLUMNS},
-    ROW_NUMBER() OVER (PARTITION BY site, tag, ts ORDER BY ingested_at DESC, batch_id DESC, value DESC, quality, unit) AS dedupe_rank
+    ROW_NUMBER() OVER (PARTITION BY site, tag, ts ORDER BY ingested_at DESC, batch_id DESC, value DESC NULLS LAST,
+      CASE quality WHEN 'good' THEN 0 WHEN 'uncertain' THEN 1 ELSE 2 END, unit) AS dedupe_rank
   FROM \`${t.stagingReadings}\` WHERE ts >= @start AND ts < @end
 ) WHERE dedupe_rank = 1;
 DELETE FROM \`${t.alarmEvents}\` WHERE reading_ts >= @start AND reading_ts < @end;

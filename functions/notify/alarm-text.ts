@@ -28,9 +28,12 @@ export function alarmText(event: AlarmEvent, context: TextContext): AlarmText {
   const { entry } = context;
   const unit = entry?.unit ? ` ${entry.unit}` : '';
   const v = (x: number | null) => (x === null ? 'no value' : `${num(x)}${unit}`);
+  // Late data (functions/core/alarms.ts): said to be past, so nobody takes it for a live alarm.
+  const late = event.late === true;
   const title =
+    (late ? 'LATE · ' : '') +
     `${event.priority.toUpperCase()} · ${event.condition} ${event.transition} · ${event.tag}` + (entry?.description ? ` ${entry.description}` : '');
-  const summary = describe(event, v, unit);
+  const summary = late ? `${lateLead(event)}: ${describe(event, v, unit)}` : describe(event, v, unit);
   const facts: Fact[] = [
     { name: 'Site', value: event.site },
     ...(entry?.area ? [{ name: 'Plant area', value: entry.area }] : []),
@@ -50,6 +53,13 @@ export function alarmText(event: AlarmEvent, context: TextContext): AlarmText {
   ];
   const text = [title, summary, ...facts.map((f) => `${f.name}: ${f.value}`)].join('\n');
   return { title, summary, facts, text };
+}
+
+/** "happened at 03:00:00 UTC, reported 6 h 2 min later, found in late data". */
+function lateLead(event: AlarmEvent): string {
+  const minutes = Math.max(0, Math.round((Date.parse(event.detectedAt) - Date.parse(event.readingTs)) / 60_000));
+  const delay = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+  return `happened at ${utc(event.readingTs)}, reported ${delay} later (found in late data; not active now unless a live alarm says so)`;
 }
 
 function describe(event: AlarmEvent, v: (x: number | null) => string, unit: string): string {

@@ -88,6 +88,12 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
     }
 
     const ids = { eventId: event.eventId, site: event.site, tag: event.tag, condition: event.condition, transition: event.transition, messageId: message.messageId };
+    // Late data: the activation is told once, worded as past (alarm-text.ts); its clearing only
+    // goes to history (alarm_events), so nobody is paged twice for something already over.
+    if (event.late === true && event.transition === 'cleared') {
+      log.info(`recorded, not notified: late ${event.tag} ${event.condition} cleared at ${event.readingTs}`, { event: 'notify.late-cleared', ...ids });
+      return;
+    }
     const verdict = throttle.decide(event, now().getTime());
     if (verdict.decision === 'duplicate') {
       log.log('DEBUG', `alarm ${event.eventId} was notified already`, { event: 'notify.duplicate', ...ids });

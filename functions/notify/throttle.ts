@@ -4,7 +4,8 @@
 //     copy is recognised. A redelivery of an event not yet fully sent keeps its first decision.
 //   - throttle: an `active` of one site/tag/condition within `windowMs` after the last notified
 //     `active` of the same is held back and counted (a chattering alarm, ISA-18.2 §16.5); a
-//     `cleared` always goes out and reports how many activations were held back.
+//     `cleared` always goes out and reports how many activations were held back. An activation
+//     found in late data is never held back: it is told once, as past (its cleared is not sent).
 // Memory only, per instance: a fast first answer. Across instances, sent-ledger.ts keeps the
 // promise (no duplicate, no older transition after a newer one); the throttle window itself
 // stays per instance (a chattering alarm may get one extra notification per instance).
@@ -43,7 +44,10 @@ export function createThrottle(options: { windowMs: number; remember?: number })
       const key = `${event.site}/${event.tag}/${event.condition}`;
       const last = lastActive.get(key);
       let verdict: Verdict;
-      if (event.transition === 'cleared') {
+      if (event.late === true) {
+        // Found in late data: told once whatever the live alarm did (notify.ts drops its cleared).
+        verdict = { decision: 'send', throttledBefore: 0 };
+      } else if (event.transition === 'cleared') {
         verdict = { decision: 'send', throttledBefore: last?.held ?? 0 };
         if (last !== undefined) last.held = 0;
       } else if (last !== undefined && nowMs - last.at < options.windowMs) {

@@ -44,6 +44,8 @@ const functionServices = `resource.labels.service_name=(${FUNCTIONS.map((f) => `
 
 export class Observability extends pulumi.ComponentResource {
   readonly channels: gcp.monitoring.NotificationChannel[];
+  /** The operations channels (alertEmails), for alert policies declared elsewhere. */
+  readonly opsChannels: pulumi.Output<string>[];
   readonly policies: gcp.monitoring.AlertPolicy[];
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -68,6 +70,7 @@ export class Observability extends pulumi.ComponentResource {
     const channelsFor = (emails: readonly string[]) =>
       emails.flatMap((e) => byAddress.get(e.toLowerCase()) ?? []).map((c) => c.name);
     const notificationChannels = channelsFor(args.alertEmails);
+    this.opsChannels = notificationChannels;
     const userLabels = { app: 'plantlake', env: args.stack };
 
     const functionErrors = new gcp.logging.Metric(

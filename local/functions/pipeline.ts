@@ -13,6 +13,8 @@ import { createNotify } from '../../functions/notify/notify.ts';
 import { pipelineEnv, type PipelineNames } from '../provision.ts';
 import { startDelivery, type Delivery, type DeliveryOptions } from '../delivery/push-delivery.ts';
 import { serveHandler, type ServedFunction } from './serve.ts';
+import { createSweep } from '../../functions/sweep/sweep.ts';
+import { startSweepTick, type SweepTick } from './sweep-tick.ts';
 
 export type RealtimeFunction = 'land' | 'detect' | 'notify';
 
@@ -32,11 +34,18 @@ export interface LocalFunctionsOptions {
   /** Where the functions' structured log lines go; default stdout. */
   readonly logSink?: LogSink;
   readonly delivery?: Pick<DeliveryOptions, 'backoff' | 'concurrency' | 'log' | 'timeoutMs'>;
+  /**
+   * Serve the STALE sweep with a scheduler tick every this many ms (production: 60 000). Off by
+   * default: the sweep judges against the wall clock, so a replayed old day would go STALE.
+   */
+  readonly sweepEveryMs?: number;
 }
 
 export interface LocalFunctions {
   readonly urls: Readonly<Partial<Record<RealtimeFunction, string>>>;
   readonly deliveries: Readonly<Partial<Record<RealtimeFunction, Delivery>>>;
+  /** The STALE sweep's scheduler tick, when sweepEveryMs was given. */
+  readonly sweep?: SweepTick;
   stop(): Promise<void>;
 }
 
@@ -84,6 +93,7 @@ export async function startLocalFunctions(options: LocalFunctionsOptions): Promi
   const servers: ServedFunction[] = [];
   const urls: Partial<Record<RealtimeFunction, string>> = {};
   const deliveries: Partial<Record<RealtimeFunction, Delivery>> = {};
+  let sweepTick: SweepTick | undefined;
   try {
     for (const fn of options.functions ?? (['land', 'detect', 'notify'] as const)) {
       const served = await serveHandler(fn, handlers[fn]());
@@ -91,14 +101,28 @@ export async function startLocalFunctions(options: LocalFunctionsOptions): Promi
       urls[fn] = served.url;
       deliveries[fn] = await startDelivery({ clients, url: served.url, ...feeds[fn], ...options.delivery });
     }
+    if (options.sweepEveryMs !== undefined) {
+      const s = settingsFor('sweep', env);
+      const sweep = createSweep({
+        storage: clients.storage,
+        pubsub: clients.pubsub,
+        rawBucket: s.rawBucket,
+        configBucket: s.configBucket,
+        alertsTopic: s.alertsTopic,
+        log: createLogger({ function: 'sweep', environment: env[ENV.environment]! }, options.logSink),
+        rulesCheckEveryMs: checkMs,
+      });
+      sweepTick = await startSweepTick(sweep, { everyMs: options.sweepEveryMs, ...(options.delivery?.log ? { log: options.delivery.log } : {}) });
+    }
   } catch (err) {
     await stopAll();
     throw err;
   }
 
   async function stopAll(): Promise<void> {
+    await sweepTick?.stop();
     await Promise.allSettled(Object.values(deliveries).map((d) => d.stop()));
     await Promise.allSettled(servers.map((s) => s.close()));
   }
-  return { urls, deliveries, stop: stopAll };
+  return { urls, deliveries, ...(sweepTick ? { sweep: sweepTick } : {}), stop: stopAll };
 }

@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS `${project}.${dataset}.alarm_events` (
   priority STRING NOT NULL OPTIONS (description = 'Alarm priority'),
   reading_ts TIMESTAMP NOT NULL OPTIONS (description = 'Event time of the reading behind the transition'),
   detected_at TIMESTAMP NOT NULL OPTIONS (description = 'When detect saw it'),
-  rules_version STRING NOT NULL OPTIONS (description = 'Version of the rules that produced it')
+  rules_version STRING NOT NULL OPTIONS (description = 'Version of the rules that produced it'),
+  late BOOL OPTIONS (description = 'True when found in late data: it happened at reading_ts and was reported at detected_at; null or false for live events')
 )
 PARTITION BY DATE(reading_ts)
 CLUSTER BY site, tag

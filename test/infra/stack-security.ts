@@ -84,8 +84,14 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
       const analysts = `group:${run.config['plantlake:analystGroup']}`;
       const saId = (id: string) => `projects/${p}/serviceAccounts/${id}@${p}.iam.gserviceaccount.com`;
       const expected: Record<string, string[]> = {
-        [sa('plantlake-fn-land')]: [`bucket:${b.raw}:roles/storage.objectCreator`],
+        [sa('plantlake-fn-land')]: [`bucket:${b.raw}:roles/storage.objectCreator:conditioned`, `bucket:${b.raw}:roles/storage.objectViewer:conditioned`],
         [sa('plantlake-fn-detect')]: [
+          `bucket:${b.config}:roles/storage.objectViewer`,
+          `bucket:${b.raw}:roles/storage.objectUser:conditioned`,
+          'topic:alerts:roles/pubsub.publisher',
+        ],
+        // The STALE sweep commits through detect's path: the same grants.
+        [sa('plantlake-fn-sweep')]: [
           `bucket:${b.config}:roles/storage.objectViewer`,
           `bucket:${b.raw}:roles/storage.objectUser:conditioned`,
           'topic:alerts:roles/pubsub.publisher',
@@ -97,7 +103,8 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
         ],
         [sa('plantlake-fn-daily')]: [
           `bucket:${b.config}:roles/storage.objectViewer`,
-          `bucket:${b.raw}:roles/storage.objectUser`,
+          `bucket:${b.raw}:roles/storage.objectUser:conditioned`,
+          `bucket:${b.raw}:roles/storage.objectViewer`,
           `dataset:${DATASET}:roles/bigquery.dataEditor`,
           `project:${p}:roles/bigquery.jobUser`,
         ],
@@ -105,6 +112,7 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
         [sa('plantlake-push-detect')]: ['run:detect:roles/run.invoker'],
         [sa('plantlake-push-notify')]: ['run:notify:roles/run.invoker'],
         [sa('plantlake-scheduler')]: ['run:daily:roles/run.invoker'],
+        [sa('plantlake-sweep-tick')]: ['run:sweep:roles/run.invoker'],
         [sa('plantlake-build')]: [
           `bucket:${b.functionSources}:roles/storage.objectViewer`,
           `project:${p}:roles/logging.logWriter`,
@@ -201,8 +209,25 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
       for (const t of run.ofType(T.topic)) expect(t.inputs.messageRetentionDuration).toBe(`${MESSAGE_RETENTION_SECONDS}s`);
     });
 
+    test('Cloud Scheduler calls the STALE sweep every minute with an OIDC token of its own identity', () => {
+      const j = run.one(T.job, 'sweep');
+      const uri = `https://sweep-mock-${run.region}.a.run.app`;
+      expect(j.inputs.schedule).toBe('* * * * *');
+      expect(j.inputs.httpTarget.uri).toBe(uri);
+      expect(j.inputs.httpTarget.httpMethod).toBe('POST');
+      expect(j.inputs.httpTarget.oidcToken).toEqual({ serviceAccountEmail: `plantlake-sweep-tick@${run.project}.iam.gserviceaccount.com`, audience: uri });
+      expect(j.inputs.httpTarget.oauthToken).toBeUndefined();
+      expect(j.inputs.attemptDeadline).toBe('60s');
+      expect(j.inputs.retryConfig.retryCount).toBe(0); // the next tick is the retry
+      const sweep = run.one(T.fn, 'sweep').inputs.serviceConfig;
+      expect(sweep.ingressSettings).toBe('ALLOW_INTERNAL_ONLY');
+      expect(run.one('gcp:storage/bucketIAMMember:BucketIAMMember', 'sweep-raw-state-object-user').inputs.condition.expression).toBe(
+        run.one('gcp:storage/bucketIAMMember:BucketIAMMember', 'detect-raw-state-object-user').inputs.condition.expression,
+      );
+    });
+
     test('Cloud Scheduler calls daily with an OIDC token within its timeout, with retries', () => {
-      for (const j of run.ofType(T.job)) {
+      for (const j of run.ofType(T.job).filter((job) => job.name === 'daily')) {
         const uri = `https://daily-mock-${run.region}.a.run.app`;
         expect(j.inputs.httpTarget.uri).toBe(uri);
         expect(j.inputs.httpTarget.oidcToken).toEqual({
@@ -232,7 +257,7 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
         outbox,
         ...(retention === undefined
           ? []
-          : [{ action: { type: 'Delete' }, condition: { age: Number(retention), matchesPrefixes: ['readings/', 'quarantine/', 'alarm-events/'] } }]),
+          : [{ action: { type: 'Delete' }, condition: { age: Number(retention), matchesPrefixes: ['quarantine/'] } }]),
       ]);
       expect(run.one(T.bucket, 'config').inputs.versioning).toEqual({ enabled: true });
     });

@@ -14,6 +14,7 @@ import {
   type TableSpec,
 } from '../../functions/core/resources.ts';
 import { type Run, runProgram, T } from './harness.ts';
+import { describePrefixConditions } from './prefix-conditions.ts';
 import { describeSecurity } from './stack-security.ts';
 
 
@@ -45,9 +46,9 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
       expect(run.ofType(T.table).filter((t) => t.inputs.view).length).toBe(viewFiles.length);
     });
 
-    test('four functions, scheduler job, secret, build repository, alerting', () => {
+    test('five functions, scheduler jobs (daily, STALE sweep), secret, build repository, alerting', () => {
       expect(run.ofType(T.fn).map((f) => f.inputs.name).sort()).toEqual([...FUNCTIONS].sort());
-      expect(run.ofType(T.job)).toHaveLength(1);
+      expect(run.ofType(T.job).map((j) => j.inputs.name).sort()).toEqual(['plantlake-daily', 'plantlake-stale-sweep']);
       expect(run.ofType(T.secret)).toHaveLength(1);
       expect(run.ofType(T.secretVersion)).toHaveLength(1);
       expect(run.ofType(T.repository)).toHaveLength(1);
@@ -59,11 +60,29 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
       // Operations alerts of test/infra/ops-alerts.test.ts.
       const ops = ['quarantine-volume', 'detect-skipped', 'notify-webhook-failing', 'daily-failed', 'daily-partial'];
       expect(run.ofType(T.logMetric).map((m) => m.inputs.name).sort()).toEqual(
-        ['plantlake-daily-summaries', 'plantlake-function-errors', ...ops.map((o) => `plantlake-${o}`)].sort(),
+        ['plantlake-daily-summaries', 'plantlake-function-errors', 'plantlake-rules-problems', 'plantlake-site-batches', ...ops.map((o) => `plantlake-${o}`)].sort(),
       );
       expect(run.ofType(T.policy).map((p) => p.name).sort()).toEqual(
-        [...(alarmEmails.length > 0 ? ['alarm-email'] : []), 'daily-load-missing', 'dead-letter-backlog', 'function-errors', ...ops].sort(),
+        [...(alarmEmails.length > 0 ? ['alarm-email'] : []), 'daily-load-missing', 'dead-letter-backlog', 'function-errors', 'rules-unusable', 'site-silent', ...ops].sort(),
       );
+    });
+
+    test('alarm coverage alerts: a silent site (per site, from land.batch) and unusable rules (from detect)', () => {
+      const sites = run.one(T.logMetric, 'site-batches').inputs;
+      expect(sites.filter).toContain('resource.labels.service_name="land"');
+      expect(sites.filter).toContain('jsonPayload.event="land.batch"');
+      expect(sites.labelExtractors).toEqual({ site: 'EXTRACT(jsonPayload.site)' });
+      const silent = run.one(T.policy, 'site-silent').inputs;
+      expect(silent.conditions[0].conditionAbsent.filter).toContain('logging.googleapis.com/user/plantlake-site-batches');
+      expect(silent.conditions[0].conditionAbsent.aggregations[0].groupByFields).toEqual(['metric.label.site']);
+      expect(silent.conditions[0].conditionAbsent.duration).toBe('600s');
+      const rules = run.one(T.logMetric, 'rules-problems').inputs;
+      expect(rules.filter).toContain('resource.labels.service_name="detect"');
+      for (const e of ['detect.rules-invalid', 'detect.rules-missing', 'no-rules']) expect(rules.filter).toContain(e);
+      const policy = run.one(T.policy, 'rules-unusable').inputs;
+      expect(policy.conditions[0].conditionThreshold.filter).toContain('logging.googleapis.com/user/plantlake-rules-problems');
+      const emails = JSON.parse(run.config['plantlake:alertEmails'] ?? '[]') as string[];
+      for (const p of [silent, policy]) expect(p.notificationChannels).toHaveLength(emails.length);
     });
 
     test('service accounts: one per function, one per push subscription, scheduler, build', () => {
@@ -73,6 +92,7 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
           ...FUNCTIONS.map((f) => `plantlake-fn-${f}`),
           ...Object.keys(SUBSCRIPTIONS).map((f) => `plantlake-push-${f}`),
           'plantlake-scheduler',
+          'plantlake-sweep-tick',
           'plantlake-build',
         ].sort(),
       );
@@ -81,6 +101,7 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
   });
 
   describeSecurity(stack, () => run);
+  describePrefixConditions(stack, () => run);
 
   describe(`${stack}: functions and warehouse`, () => {
     test('each function receives exactly its environment variables', () => {

@@ -30,8 +30,8 @@ describe('daily load', () => {
     const first = await lake.run({ mode: 'daily' }, NOW);
     expect(first.status).toBe('succeeded');
     expect(first.days.map((d) => [d.day, d.status, d.reason, d.rowsIn, d.rowsKept, d.duplicatesDropped, d.files])).toEqual([
-      [D1, 'succeeded', 'never loaded', 250, 200, 50, 3],
       [D2, 'succeeded', 'never loaded', 40, 40, 0, 1],
+      [D1, 'succeeded', 'never loaded', 250, 200, 50, 3],
     ]);
     const want1 = rowKeys(expectedRows(published.filter((r) => r.ts.startsWith(D1))));
     expect(await dayRows(lake, D1)).toEqual(want1);
@@ -86,19 +86,20 @@ describe('daily load', () => {
     const event = (id: string, transition: string, ts: string, detected: string) => ({
       event_id: id, site: 'A', tag: '10LAB10CP001', condition: 'H', transition, value: 9.5, limit_value: 9, priority: 'high', reading_ts: ts, detected_at: detected, rules_version: 'r1',
     });
-    await putObject(lake.raw, `alarm-events/dt=${D2}/site=A/A-d2-0000.ndjson.gz`, [event('e1', 'active', `${D2}T06:00:10Z`, `${D2}T06:00:11Z`), event('e2', 'cleared', `${D2}T06:01:00Z`, `${D2}T06:01:01Z`)]);
+    await putObject(lake.raw, `alarm-events/dt=${D2}/site=A/A-d2-0000.ndjson.gz`, [event('e1', 'active', `${D2}T06:00:10Z`, `${D2}T06:00:11Z`), { ...event('e2', 'cleared', `${D2}T06:01:00Z`, `${D2}T06:01:01Z`), late: true }]);
     // Redelivered batch: detect wrote the same events again, detected a little later.
     await putObject(lake.raw, `alarm-events/dt=${D2}/site=A/A-d2-0000-retry.ndjson.gz`, [event('e1', 'active', `${D2}T06:00:10Z`, `${D2}T06:00:30Z`)]);
     await lake.config.file(OBJECTS.tagCatalog).save('tags:\n  - tag: 10LAB10CP001\n    site: A\n    description: Feedwater pressure\n    unit: bar\n', { resumable: false });
 
     const report = await lake.run({ mode: 'daily' }, NOW);
     expect(report.days.map((d) => [d.day, d.alarmEvents])).toEqual([[D2, 2]]);
-    const events = await lake.query<{ event_id: string; detected_at: { value: string } }>(
-      `SELECT event_id, detected_at FROM ${lake.t('alarm_events')} WHERE reading_ts >= TIMESTAMP('${D2}') ORDER BY event_id`,
+    const events = await lake.query<{ event_id: string; detected_at: { value: string }; late: boolean | null }>(
+      `SELECT event_id, detected_at, late FROM ${lake.t('alarm_events')} WHERE reading_ts >= TIMESTAMP('${D2}') ORDER BY event_id`,
     );
-    expect(events.map((e) => [e.event_id, e.detected_at.value])).toEqual([
-      ['e1', `${D2}T06:00:11.000Z`],
-      ['e2', `${D2}T06:01:01.000Z`],
+    // An object written before the late flag existed loads as NULL; a late event as true.
+    expect(events.map((e) => [e.event_id, e.detected_at.value, e.late])).toEqual([
+      ['e1', `${D2}T06:00:11.000Z`, null],
+      ['e2', `${D2}T06:01:01.000Z`, true],
     ]);
     expect(report.tags).toEqual({ rows: 2, catalog: 'loaded' });
     const tags = await lake.query<Record<string, unknown>>(`SELECT tag, site, description, in_catalog, plant, function_key, equipment_unit, measured_quantity, first_seen, last_seen FROM ${lake.t('tags')} ORDER BY tag`);
@@ -118,11 +119,12 @@ describe('daily load', () => {
     // The object disappears between the listing and the read (deleted by hand, say).
     const report = await lake.run({ mode: 'daily', onPlan: async () => void (await lake.raw.file(vanishing).delete()) }, new Date('2024-03-05T02:30:00Z'));
     expect(report.status).toBe('failed');
+    // Newest day first.
     expect(report.days.map((d) => [d.day, d.status])).toEqual([
-      [D3, 'failed'],
       [D4, 'succeeded'],
+      [D3, 'failed'],
     ]);
-    const error = report.days[0]!.error!;
+    const error = report.days.find((d) => d.day === D3)!.error!;
     expect(error).toContain(`gs://${lake.settings.rawBucket}/${vanishing}`);
     expect(error).toMatch(/Nothing of 2024-03-03 was changed; the next run retries the day/);
     expect(report.message).toMatch(/FAILED 2024-03-03/);
@@ -149,7 +151,7 @@ describe('daily load', () => {
     expect(summaries.length).toBe(10);
     expect(summaries[8]).toMatchObject({ severity: 'WARNING', status: 'partial', deferredDays: ['2024-03-05'] });
     expect(summaries[6]).toMatchObject({ severity: 'ERROR', status: 'failed', days: ['2024-03-04'], failedDays: [{ day: '2024-03-03' }] });
-    expect(summaries[0]).toMatchObject({ severity: 'INFO', status: 'succeeded', days: [D1, D2], rows: 240 });
+    expect(summaries[0]).toMatchObject({ severity: 'INFO', status: 'succeeded', days: [D2, D1], rows: 240 });
     expect(typeof summaries[0]!.durationMs).toBe('number');
   });
 });

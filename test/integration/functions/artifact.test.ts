@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envForTarget } from '../../../functions/adapters/clients.ts';
 import { ENV } from '../../../functions/core/function-env.ts';
+import { OBJECTS } from '../../../functions/core/resources.ts';
 import { repoRoot } from '../../../local/emulators/build.ts';
 import { pushPath } from '../../../local/delivery/push-body.ts';
 import { serveBuilt, type BuiltFunction } from '../../../local/functions/serve.ts';
@@ -23,7 +24,7 @@ describe('built functions', () => {
   const served: BuiltFunction[] = [];
 
   beforeAll(async () => {
-    [bundles, p] = await Promise.all([buildFunctions({ outDir, only: ['land', 'detect', 'notify'] }), testPipeline('artifact')]);
+    [bundles, p] = await Promise.all([buildFunctions({ outDir, only: ['land', 'detect', 'notify', 'sweep'] }), testPipeline('artifact')]);
   });
   afterAll(async () => {
     await Promise.all(served.map((s) => s.close()));
@@ -40,11 +41,25 @@ describe('built functions', () => {
   const dirOf = (name: string) => bundles.find((b) => b.name === name)!.dir;
 
   it('writes one folder per function with index.js and a package.json the framework loads', () => {
-    expect(bundles.map((b) => b.name).sort()).toEqual(['detect', 'land', 'notify']);
+    expect(bundles.map((b) => b.name).sort()).toEqual(['detect', 'land', 'notify', 'sweep']);
     for (const b of bundles) {
       expect(b.dependencies['@google-cloud/functions-framework']).toMatch(/^\d+\.\d+\.\d+$/);
       expect(b.dependencies['@google-cloud/storage']).toMatch(/^\d+\.\d+\.\d+$/);
     }
+  });
+
+  it('serves the sweep bundle as Cloud Scheduler calls it: POST {} answers with its report', async () => {
+    // Rules checked on every call, so the upload below is seen at once.
+    const sweep = await serveBuilt({ name: 'sweep', source: dirOf('sweep'), env: { ...env(), PLANTLAKE_CONFIG_CHECK_SECONDS: '0' } });
+    served.push(sweep);
+    const noRules = await fetch(sweep.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(noRules.status).toBe(500);
+    expect(((await noRules.json()) as { status: string; message: string })).toMatchObject({ status: 'no-rules', message: expect.stringMatching(/Upload a valid rules file/) });
+    await p.config.file(OBJECTS.rules).save('version: "a1"\nrules:\n  - prefix: "10LAB"\n    limits: { H: 10 }\n', { resumable: false });
+    const ok = await fetch(sweep.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ status: 'succeeded', sites: 0 });
+    expect((await fetch(sweep.url)).status).toBe(405);
   });
 
   it('serves the land bundle, which lands a real push body and an Eventarc CloudEvent', async () => {

@@ -134,14 +134,28 @@ describe('detect', () => {
     expect(logs.lines.find((l) => l.event === 'detect.batch' && l.site === site)).toMatchObject({ outcome: 'no-change', recoveredOutboxes: 1 });
   });
 
-  it('acks invalid batches and batches without rules, writing nothing', async () => {
-    const detect = instance();
-    await detect(messagePublished(Buffer.from('not json'), { messageId: 'bad-json' }));
+  it('acks invalid batches; keeps the last good rules through a missing object; retries without any rules', async () => {
+    const warm = instance();
+    await warm(messagePublished(Buffer.from('not json'), { messageId: 'bad-json' }));
     expect(logs.lines.find((l) => l.messageId === 'bad-json')).toMatchObject({ outcome: 'skipped-invalid', severity: 'INFO' });
 
+    await p.config.file(OBJECTS.rules).save(rules('gap', 100), { resumable: false });
+    await warm(event(batch('gap-0', 'GAP-1', [{ tag: '10LAB10CP001', ts: minutesAgo(3), value: 5, quality: 'good' }])));
+    // The rules object is replaced by a deployment (delete before create): the warm instance goes on.
     await p.config.file(OBJECTS.rules).delete();
-    await detect(event(batch('norules-1', 'NORULES-1', [{ tag: '10LAB10CP001', ts: minutesAgo(1), value: 999, quality: 'good' }])));
-    expect(logs.lines.find((l) => l.batchId === 'norules-1')).toMatchObject({ outcome: 'no-rules', severity: 'WARNING' });
+    await warm(event(batch('gap-1', 'GAP-1', [{ tag: '10LAB10CP001', ts: minutesAgo(2), value: 150, quality: 'good' }])));
+    expect((await lakeEvents('GAP-1')).map((r) => [r.transition, r.rules_version])).toEqual([['active', 'gap']]);
+    expect(logs.where('event', 'detect.rules-missing').at(-1)).toMatchObject({ severity: 'WARNING', rulesVersion: 'gap' });
+
+    // A cold instance has nothing to keep: it does not ack (Pub/Sub retries), and says why.
+    const cold = instance();
+    const b = batch('norules-1', 'NORULES-1', [{ tag: '10LAB10CP001', ts: minutesAgo(1), value: 999, quality: 'good' }]);
+    await expect(cold(event(b))).rejects.toThrow(/no usable alarm rules.*not acked.*Upload a valid rules file/);
+    expect(logs.lines.find((l) => l.batchId === 'norules-1')).toMatchObject({ outcome: 'no-rules', severity: 'ERROR' });
     expect(await objectNames(p.raw, OBJECTS.alarmState('NORULES-1'))).toEqual([]);
+    // The retry after the rules are back evaluates it.
+    await p.config.file(OBJECTS.rules).save(rules('back', 100), { resumable: false });
+    await cold(event(b));
+    expect((await lakeEvents('NORULES-1')).map((r) => [r.transition, r.rules_version])).toEqual([['active', 'back']]);
   });
 });

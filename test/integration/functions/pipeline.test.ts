@@ -139,4 +139,23 @@ describe('readings → detect → alerts → notify → webhook', () => {
     expect(hook.requests.slice(-3).map((r) => r.status)).toEqual([429, 503, 200]);
     expect(logs.where('event', 'notify.webhook').at(-1)).toMatchObject({ condition: 'L', transition: 'active', attempts: 3 });
   });
+
+  it('tells a late excursion once, as past, and records its clearing without paging', async () => {
+    const before = hook.received.length;
+    const id = await readings.publishMessage({ data: json(batch(`e2e-late`, SITE, [{ tag: TAG, ts: at(6.5), value: 250, quality: 'good' }])) });
+    await waitFor(`detect on ${id}`, async () => logs.lines.find((l) => l.event === 'detect.batch' && l.messageId === id));
+    await waitFor('the late activation on the webhook', async () => hook.received.length > before);
+    await waitFor('the late clearing recorded', async () => logs.where('event', 'notify.late-cleared').length === 1);
+    const text = (hook.received.at(-1) as { text: string }).text;
+    // Within the throttle window of the H alarm at minute 5, yet told: late activations are not held back.
+    expect(text).toContain('*LATE · HIGH · H active');
+    expect(text).toMatch(/happened at .* UTC, reported \d+ min later \(found in late data/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hook.received).toHaveLength(before + 1);
+    const late = alerts.map((m) => JSON.parse(m.data.toString()) as Record<string, unknown>).filter((e) => e.late === true);
+    expect(late.map((e) => [e.condition, e.transition, e.readingTs])).toEqual([
+      ['H', 'active', at(6.5)],
+      ['H', 'cleared', at(7)],
+    ]);
+  });
 });

@@ -104,7 +104,8 @@ describe('alarm engine properties', () => {
         const parts = runAll(split, compiled, now);
         expect(parts.events.map(({ eventId }) => eventId)).toEqual(whole.events.map(({ eventId }) => eventId));
         expect(parts.events).toEqual(whole.events);
-        expect(parts.state).toEqual(whole.state);
+        // The same state but for the ids of the batches that made it.
+        expect({ ...parts.state, recentBatches: [] }).toEqual({ ...whole.state, recentBatches: [] });
       }),
       RUNS,
     );

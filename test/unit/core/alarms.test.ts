@@ -55,19 +55,64 @@ describe('alarm engine: event time, late data, replays', () => {
     expect(runAll([batch(shuffled)], limitRules()).events).toEqual(runAll([batch(sorted)], limitRules()).events);
   });
 
-  it('counts a repeated time once, the same whatever the order', () => {
+  it('counts a repeated time once, the same whatever the order: the highest value wins', () => {
     const a = runAll([batch([{ t: T0, value: 5 }, { t: T0 + 1000, value: 11 }, { t: T0 + 1000, value: 5 }])], limitRules());
     const b = runAll([batch([{ t: T0 + 1000, value: 5 }, { t: T0, value: 5 }, { t: T0 + 1000, value: 11 }])], limitRules());
-    expect(a.events).toEqual([]); // the canonical first of the two at 1 s is the lower value, 5
+    expect(brief(a.events)).toEqual(['H active @1']); // 11 beats 5 at 1 s, as in the daily load's dedupe
+    expect(a.events[0]!.value).toBe(11);
     expect(b).toEqual(a);
   });
 
-  it('skips readings at or before the tag watermark: a late one neither raises nor clears', () => {
+  it('judges late readings without touching the live state: excursions become late events', () => {
     const first = batch(series([5, 11, 12]), 'b-1');
     const late = batch([{ t: T0 + 500, value: 100 }, { t: T0 + 1500, value: 0 }], 'b-2');
     const { events, state } = runAll([first, late], limitRules());
-    expect(brief(events)).toEqual(['H active @1']);
+    // H is active live, so the late H is covered; HH, L and LL were missed live and are recorded,
+    // each closed at the first late reading back inside or else at the tag's watermark (2 s).
+    expect(brief(events)).toEqual(['H active @1', 'HH active @0.5', 'HH cleared @1.5', 'L active @1.5', 'LL active @1.5', 'L cleared @2', 'LL cleared @2']);
+    expect(events.map((e) => e.late === true)).toEqual([false, true, true, true, true, true, true]);
     expect(state.tags[0]!.ts).toBe(T0 + 2000);
+    expect(state.tags[0]!.conditions).toEqual({ H: { active: true, since: null } });
+  });
+
+  it('same tag, two batches, reversed: the excursion is in history either way, with the same ids', () => {
+    const compiled = rules({ version: 'r1', rules: [{ tag: TAG, limits: { H: 100 }, priority: 'high' }] });
+    const b1 = batch([{ t: T0, value: 150 }], 'B1');
+    const b2 = batch([{ t: T0 + 5000, value: 50 }], 'B2');
+    const inOrder = runAll([b1, b2], compiled);
+    const reversed = runAll([b2, b1], compiled);
+    expect(brief(inOrder.events)).toEqual(['H active @0', 'H cleared @5']);
+    expect(brief(reversed.events)).toEqual(['H active @0', 'H cleared @5']);
+    expect(reversed.events.every((e) => e.late === true)).toBe(true);
+    expect(reversed.events.map((e) => e.eventId)).toEqual(inOrder.events.map((e) => e.eventId));
+    // B1 replayed again (dead-letter replay): remembered, so nothing is judged twice.
+    expect(reversed.state.recentBatches).toEqual(['B2', 'B1']);
+    const again = evaluate(reversed.state, b1, compiled, new Date(T0 + 60_000));
+    expect(again.events).toEqual([]);
+    expect(again.state).toBe(reversed.state);
+    // Forgotten (more than RECENT_BATCHES later): judged again, with the same ids, which notify and BigQuery dedupe.
+    const forgotten = evaluate({ ...reversed.state, recentBatches: [] }, b1, compiled, new Date(T0 + 60_000));
+    expect(forgotten.events.map((e) => e.eventId)).toEqual(reversed.events.map((e) => e.eventId));
+  });
+
+  it('does not judge a redelivered batch again as late data', () => {
+    const b1 = batch(series([5, 25, 5]), 'b-1');
+    const b2 = batch(series([5, 5]).map((r) => ({ ...r, t: r.t + 10_000 })), 'b-2');
+    const { events, state } = runAll([b1, b2, b1], limitRules());
+    expect(brief(events)).toEqual(['HH active @1', 'H active @1', 'HH cleared @2', 'H cleared @2']);
+    expect(state.recentBatches).toEqual(['b-1', 'b-2']);
+  });
+
+  it('keeps watermarks at the receive time: a forged future batch cannot blind a tag', () => {
+    const now = new Date(T0 + 60_000);
+    const forged = batch([{ t: T0 + 60_000 + 240_000, value: 5 }], 'forged');
+    const afterForged = evaluate(emptyState(), forged, limitRules(), now);
+    expect(afterForged.state.tags[0]!.ts).toBe(now.getTime());
+    expect(afterForged.state.watermark).toBe(now.getTime());
+    const genuine = batch([{ t: T0 + 61_000, value: 11 }], 'genuine');
+    const next = evaluate(afterForged.state, genuine, limitRules(), new Date(T0 + 62_000));
+    expect(brief(next.events)).toEqual(['H active @61']);
+    expect(next.events[0]!.late).toBeUndefined();
   });
 
   it('changes nothing when a batch is seen twice', () => {

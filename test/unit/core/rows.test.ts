@@ -60,7 +60,7 @@ describe('BigQuery rows', () => {
     const [event] = evaluate(emptyState(), b, compiled, new Date('2024-05-01T00:00:10Z')).events;
     expect(toAlarmEventRow(event!)).toEqual({
       event_id: event!.eventId, site: 'REF-01', tag: '10LAB10CP001', condition: 'H', transition: 'active', value: 12.5,
-      limit_value: 10, priority: 'medium', reading_ts: '2024-04-30T23:30:00.123Z', detected_at: '2024-05-01T00:00:10.000Z', rules_version: 'r1',
+      limit_value: 10, priority: 'medium', reading_ts: '2024-04-30T23:30:00.123Z', detected_at: '2024-05-01T00:00:10.000Z', rules_version: 'r1', late: false,
     });
   });
 

@@ -7,7 +7,8 @@ describe('gateway store-and-forward', () => {
     const sent: string[] = [];
     let failuresLeft = 3;
     const gateway = new Gateway(
-      async (data) => {
+      async (data, _attributes, orderingKey) => {
+        expect(orderingKey).toBe('S'); // the site: detect's subscription orders per site
         if (failuresLeft > 0) {
           failuresLeft--;
           throw new Error('UNAVAILABLE');
