@@ -10,6 +10,7 @@ import { assertNodeVersion } from '../local/node-version.ts';
 import { registerCostCommand } from './cost-command.ts';
 import { registerDailyCommands, RunFailed, UsageError } from './daily-commands.ts';
 import { registerOpsCommands } from './ops-commands.ts';
+import { registerAnalyticsCommands } from './analytics-commands.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerDailyCommands(program);
   registerOpsCommands(program);
   registerCostCommand(program);
+  registerAnalyticsCommands(program);
   return program;
 }
 

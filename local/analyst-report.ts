@@ -1,6 +1,7 @@
-// The analyst's answer at the end of `npm start`: alarm KPIs, hourly statistics of a few tags and
-// data quality for the simulated day, read from the views in sql/views exactly as an analyst
-// would query them in the BigQuery console (with a filter on the day, so partitions are pruned).
+// The analyst's answer at the end of `npm start`: alarm KPIs, hourly statistics of a few tags,
+// data quality, the feeder's energy cost and the tank balance for the simulated day, read from
+// the views in sql/views exactly as an analyst would query them in the BigQuery console (with a
+// filter on the day, so partitions are pruned).
 import type { BigQuery } from '@google-cloud/bigquery';
 import { formatRows } from '../cli/query.ts';
 import { isDay } from '../functions/daily/days.ts';
@@ -44,6 +45,20 @@ export function reportQueries(projectId: string, dataset: string, day: string, t
         `FROM ${v('dq_quality_daily')} q LEFT JOIN ${v('dq_gaps')} g ON g.site = q.site AND g.tag = q.tag AND g.day = q.day ` +
         `WHERE q.day = '${day}' GROUP BY q.site, q.tag, q.readings, q.bad, q.not_good_share ` +
         `HAVING q.bad > 0 OR COUNT(g.gap_start) > 0 ORDER BY q.site, q.tag`,
+    },
+    {
+      // The simulated UTC day spans two local days of the feeder's time zone (config/tariffs.yaml).
+      title: 'Energy cost per meter, local day and band (config/tariffs.yaml)',
+      sql:
+        `SELECT site, tag, local_day, band, price_per_kwh, currency, ROUND(SUM(kwh), 1) AS kwh, ROUND(SUM(cost), 2) AS cost FROM ${v('energy_cost_intervals')} ` +
+        `WHERE local_day BETWEEN '${day}' AND DATE_ADD('${day}', INTERVAL 1 DAY) GROUP BY site, tag, local_day, band, price_per_kwh, currency ORDER BY site, tag, local_day, band`,
+    },
+    {
+      title: 'Tank balance: opening and closing stock, flows, unexplained difference, days of cover',
+      sql:
+        `SELECT b.site, b.tank, b.product, ROUND(b.opening_stock) AS opening, ROUND(b.closing_stock) AS closing, ROUND(b.receipts) AS receipts, ROUND(b.dispatches) AS dispatches, ` +
+        `ROUND(b.unexplained) AS unexplained, ROUND(c.days_to_empty, 1) AS days_to_empty, ROUND(c.days_to_full, 1) AS days_to_full ` +
+        `FROM ${v('tank_balance_daily')} b JOIN ${v('tank_days_of_cover')} c ON c.site = b.site AND c.tank = b.tank AND c.day = b.day WHERE b.day = '${day}' ORDER BY b.site, b.tank`,
     },
   ];
 }

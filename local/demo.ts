@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { checkCatalog, checkRules, uploadConfigObject } from '../cli/config-objects.ts';
 import type { Clients } from '../functions/adapters/clients.ts';
 import { createLogger, type LogSink } from '../functions/adapters/log.ts';
-import type { ReadingBatch } from '../functions/core/index.ts';
+import { OBJECTS, parseTariffs, type ReadingBatch } from '../functions/core/index.ts';
 import { createContext } from '../functions/daily/context.ts';
 import type { RunReport } from '../functions/daily/report.ts';
 import { runDaily } from '../functions/daily/run.ts';
@@ -76,7 +76,7 @@ export async function startChatSink(onMessage: (text: string) => void): Promise<
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`, server };
 }
 
-/** Uploads config/rules.yaml and config/tags.yaml as `plantlake rules push` / `tags import` do, checked first. */
+/** Uploads config/rules.yaml, tags.yaml and tariffs.yaml as `plantlake rules push` / `tags import` / `tariffs push` do, checked first. */
 export async function uploadConfig(clients: Clients, names: PipelineNames): Promise<void> {
   for (const [file, kind, check] of [
     ['rules.yaml', 'rules', checkRules],
@@ -87,6 +87,11 @@ export async function uploadConfig(clients: Clients, names: PipelineNames): Prom
     if (!checked.ok) throw new Error(`config/${file} is not valid, fix it and start again:\n${checked.reason}`);
     await uploadConfigObject(clients.storage, names.buckets.config, kind, text);
   }
+  // The feeder's tariff, as `plantlake tariffs push` uploads it; the daily job loads it.
+  const tariffs = readFileSync(join(repoRoot, 'config', 'tariffs.yaml'), 'utf8');
+  const parsed = parseTariffs(tariffs);
+  if (!parsed.ok) throw new Error(`config/tariffs.yaml is not valid, fix it and start again:\n${parsed.reason}`);
+  await clients.storage.bucket(names.buckets.config).file(OBJECTS.tariffs).save(tariffs, { resumable: false, metadata: { contentType: 'application/yaml' } });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

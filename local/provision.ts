@@ -68,13 +68,28 @@ async function ignoreExists(create: () => Promise<unknown>): Promise<void> {
 export function viewDefinitions(projectId: string, dataset: string): { name: string; query: string }[] {
   const dir = join(repoRoot, 'sql', 'views');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  const views = readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
     .sort()
     .map((f) => ({
       name: f.replace(/\.sql$/, ''),
       query: readFileSync(join(dir, f), 'utf8').replaceAll('${project}', projectId).replaceAll('${dataset}', dataset),
     }));
+  return dependenciesFirst(views, `${projectId}.${dataset}.`);
+}
+
+/** A view that reads another view is created after it (the emulator checks references, as BigQuery does). */
+function dependenciesFirst<V extends { name: string; query: string }>(views: V[], prefix: string): V[] {
+  const ordered: V[] = [];
+  const placed = new Set<string>();
+  const visit = (v: V, depth: number): void => {
+    if (placed.has(v.name) || depth > views.length) return;
+    for (const d of views) if (d !== v && v.query.includes(`${prefix}${d.name}\``)) visit(d, depth + 1);
+    placed.add(v.name);
+    ordered.push(v);
+  };
+  for (const v of views) visit(v, 0);
+  return ordered;
 }
 
 export async function provision(clients: Clients, names: PipelineNames): Promise<void> {

@@ -6,6 +6,7 @@ import { ReadingBatch } from './reading-batch.ts';
 import { AlarmEventRow, ReadingRow, TagRow } from './rows.ts';
 import { RulesDocument } from './rules.ts';
 import { TagCatalog } from './tag-catalog.ts';
+import { TariffsDocument } from './tariffs.ts';
 
 export * from './alarm-event.ts';
 export * from './alarm-state.ts';
@@ -13,6 +14,7 @@ export * from './reading-batch.ts';
 export * from './rows.ts';
 export * from './rules.ts';
 export * from './tag-catalog.ts';
+export * from './tariffs.ts';
 
 /** File stem (schemas/<stem>.schema.json) → schema. */
 export const JSON_SCHEMAS = {
@@ -24,4 +26,5 @@ export const JSON_SCHEMAS = {
   'alarm-event-row': AlarmEventRow,
   'tag-row': TagRow,
   'alarm-state': AlarmState,
+  tariffs: TariffsDocument,
 } as const;

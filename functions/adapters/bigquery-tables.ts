@@ -7,6 +7,10 @@ import readings from '../../schemas/bigquery/readings.json' with { type: 'json' 
 import tags from '../../schemas/bigquery/tags.json' with { type: 'json' };
 import alarmEvents from '../../schemas/bigquery/alarm_events.json' with { type: 'json' };
 import loadAudit from '../../schemas/bigquery/load_audit.json' with { type: 'json' };
+import tariffs from '../../schemas/bigquery/tariffs.json' with { type: 'json' };
+import energyMeters from '../../schemas/bigquery/energy_meters.json' with { type: 'json' };
+import tanks from '../../schemas/bigquery/tanks.json' with { type: 'json' };
+import tankStrapping from '../../schemas/bigquery/tank_strapping.json' with { type: 'json' };
 
 export interface FieldSchema {
   name: string;
@@ -21,6 +25,10 @@ export const TABLE_FIELDS: Record<keyof typeof TABLES, FieldSchema[]> = {
   tags,
   alarmEvents,
   loadAudit,
+  tariffs,
+  energyMeters,
+  tanks,
+  tankStrapping,
 };
 
 export function tableMetadata(spec: TableSpec, fields: FieldSchema[]): TableMetadata {

@@ -25,3 +25,4 @@ export { parseRfc3339, toUtcTimestamp, utcDay } from './time.ts';
 export { formatProblem, summarise, type Problem } from './problems.ts';
 export { decodeReadingsMessage, type ReadingsMessage, type MessageFormat } from './readings-message.ts';
 export { decodeTelegraf, toQuality, type TelegrafResult } from './telegraf.ts';
+export { parseTariffs, tariffRows, meterRows, type Tariffs, type TariffsResult, type TariffRow, type EnergyMeterRow } from './tariffs.ts';

@@ -106,6 +106,32 @@ export const TABLES = {
     partitionField: 'started_at',
     description: 'One row per day loaded by the daily job: what it read, kept and dropped',
   },
+  tariffs: {
+    name: 'tariffs',
+    schemaFile: 'tariffs.json',
+    clustering: ['site'],
+    description: 'Energy price grid: one row per tariff period, local weekday and hour (config tariffs/tariffs.yaml)',
+  },
+  energyMeters: {
+    name: 'energy_meters',
+    schemaFile: 'energy_meters.json',
+    clustering: ['site', 'tag'],
+    description: 'Energy meters costed under their site tariff (config tariffs/tariffs.yaml)',
+  },
+  tanks: {
+    name: 'tanks',
+    schemaFile: 'tanks.json',
+    clustering: ['site', 'tank'],
+    description: 'Storage tanks of the tag catalog: product, capacity, level and flow tags (config catalog/tags.yaml)',
+  },
+  // A table of its own rather than a repeated record in tanks: the bigquery-emulator sometimes
+  // swaps a loaded struct's fields (README, known gaps).
+  tankStrapping: {
+    name: 'tank_strapping',
+    schemaFile: 'tank_strapping.json',
+    clustering: ['site', 'tank'],
+    description: 'Strapping tables of the catalog tanks: one row per point (config catalog/tags.yaml)',
+  },
 } as const satisfies Record<string, TableSpec>;
 
 /** Bucket names derive from one prefix per environment (bucket names are global). */
@@ -123,6 +149,8 @@ export const OBJECTS = {
   rules: 'rules/rules.yaml',
   /** Tag catalog in the config bucket (YAML). */
   tagCatalog: 'catalog/tags.yaml',
+  /** Energy tariffs and meters in the config bucket (YAML). */
+  tariffs: 'tariffs/tariffs.yaml',
   /** detect's prefix in the raw bucket: alarm state and its outbox (kept out of readings/). */
   alarmStatePrefix: 'state/alarms/',
   /** Alarm state of one site, or of one of its shards when the state is sharded (state-shards.ts). */

@@ -13,6 +13,7 @@ import { auditStates, planLifecycle, planLoads, type AuditRecord, type DayListin
 import { auditQuery } from './replace-sql.ts';
 import { runMessage, runStatus, summaryFields, summarySeverity, type DayReport, type LifecycleReport, type RunReport, type TagsReport } from './report.ts';
 import { refreshTags } from './tags-refresh.ts';
+import { refreshAnalytics } from './analytics-refresh.ts';
 import type { SeenStat } from './tags.ts';
 import { cellText } from '../adapters/warehouse.ts';
 import { timed } from './timings.ts';
@@ -179,6 +180,13 @@ async function runPlanned(ctx: DailyContext, options: RunOptions, startedAt: Dat
       if (tags.warning) warnings.push(tags.warning);
     } catch (err) {
       const message = `refreshing tags failed: ${(err as Error).message}; the readings are loaded, and the next run refreshes tags again`;
+      warnings.push(message);
+      ctx.log.error(message, { runId: ctx.runId });
+    }
+    try {
+      warnings.push(...(await refreshAnalytics(ctx)).warnings);
+    } catch (err) {
+      const message = `refreshing tariffs and tanks failed: ${(err as Error).message}; the readings are loaded, and the next run refreshes them again`;
       warnings.push(message);
       ctx.log.error(message, { runId: ctx.runId });
     }

@@ -4,7 +4,8 @@
 import type { ReadingBatch } from '../../functions/core/index.ts';
 import { INCIDENTS, type Incident } from './incidents.ts';
 import { gaussian, seededRandom } from './random.ts';
-import { SIGNALS, SITES, pattern, type SignalModel } from './signals.ts';
+import { volumeAt } from '../../functions/core/tanks.ts';
+import { SIGNALS, SITES, levelAt, pattern, type SignalModel } from './signals.ts';
 
 export interface DayOptions {
   /** UTC day, YYYY-MM-DD. */
@@ -68,6 +69,7 @@ function readingAt(
   incidents: readonly Incident[],
   noise: () => number,
   lastValue: Map<string, number>,
+  /** Running totals: a counter's energy, a tank's volume. */
   energy: Map<string, number>,
 ): Reading | undefined {
   if (model.integrates) {
@@ -76,12 +78,19 @@ function readingAt(
     energy.set(model.tag, kwh);
     return { tag: model.tag, ts, value: round(kwh), quality: 'good', unit: model.unit };
   }
+  let normal = pattern(model, s);
+  if (model.tank) {
+    const { inflow, outflow, leakPerHour, strapping } = model.tank;
+    const flow = (tag: string) => pattern(SIGNALS.find((m) => m.tag === tag)!, s);
+    const volume = (energy.get(model.tag) ?? volumeAt(strapping, model.base).volume) + ((flow(inflow) - flow(outflow) - leakPerHour) * interval) / 3600;
+    energy.set(model.tag, volume);
+    normal = levelAt(strapping, volume);
+  }
   const incident = incidents.find((i) => i.tag === model.tag && s >= i.from && s < i.to);
   if (incident?.kind === 'gap') return undefined;
   if (incident?.kind === 'bad-quality') {
     return { tag: model.tag, ts, value: lastValue.get(model.tag) ?? model.base, quality: 'bad', unit: model.unit };
   }
-  const normal = pattern(model, s);
   const shaped = incident?.kind === 'shape' ? incident.value(s, normal) : normal;
   let value = shaped + model.noise * noise();
   if (model.min !== undefined) value = Math.max(model.min, value);

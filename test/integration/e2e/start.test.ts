@@ -16,9 +16,12 @@ describe('npm start', () => {
     expect(out).toContain('Starting the emulator stack');
     expect(out).toMatch(/🔔 MEDIUM · H active · 10EGB10CL001 Tank TK-101 level/);
     expect(out).toMatch(/🔔 CRITICAL · HH cleared · 10EGB10CL001/);
-    expect(out).toMatch(/loaded 1 day\(s\) \(\d{4}-\d\d-\d\d\), 11520 rows/);
+    // 18 tags × 720 readings (two hours every 10 s).
+    expect(out).toMatch(/loaded 1 day\(s\) \(\d{4}-\d\d-\d\d\), 12960 rows/);
     expect(out).toContain("Analyst's report for");
     expect(out).toContain('Time in alarm');
-    expect(out).toMatch(/Done in \d+ s: 11,520 readings published, 4 alarm notifications, 11,520 rows loaded/);
+    expect(out).toMatch(/Done in \d+ s: 12,960 readings published, 4 alarm notifications, 12,960 rows loaded/);
+    expect(out).toContain('Energy cost per meter, local day and band');
+    expect(out).toContain('Tank balance: opening and closing stock, flows, unexplained difference, days of cover');
   });
 });
