@@ -20,10 +20,12 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /**
  * RFC 3339 `date-time` (https://www.rfc-editor.org/rfc/rfc3339#section-5.6) in its strict upper-case
  * form: date, `T`, time to the second, optional fraction (1–9 digits, OPC UA carries 100 ns), and `Z`
- * or a numeric offset. Leap second 60 is refused (JavaScript dates cannot hold it).
+ * or a numeric offset. A leap second (`:60`) is accepted and read as the last millisecond of its
+ * minute (`23:59:60Z` → `23:59:59.999Z`): JavaScript dates and BigQuery TIMESTAMPs cannot hold it,
+ * and refusing it would quarantine a whole batch for one reading.
  */
 export const RFC3339_PATTERN =
-  '^\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)$';
+  '^\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,9})?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)$';
 
 /**
  * Batch ids become object names (`<batchId>.ndjson.gz`), so only a safe charset is allowed, and

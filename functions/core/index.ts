@@ -3,6 +3,7 @@
 export * from '../../schemas/index.ts';
 export * from './resources.ts';
 export { parseBatch, validateBatch, type BatchResult } from './batch.ts';
+export { BATCH_LIMIT_ENV, DEFAULT_BATCH_LIMITS, MAX_PROBLEMS, readBatchLimits, type BatchLimits } from './batch-limits.ts';
 export { parseKks, parseKksCached, normaliseKks, type KksCode, type KksResult } from './kks.ts';
 export { measuredQuantity } from './measured-quantity.ts';
 export { parseTagCatalog, type Catalog, type CatalogEntry, type CatalogResult } from './tag-catalog.ts';
@@ -13,6 +14,6 @@ export { emptyState, serializeState, deserializeState, type StateResult } from '
 export { eventId } from './alarm-events.ts';
 export { shardOf, orderingKeyOf, splitByShard, checkShards, MAX_STATE_SHARDS } from './state-shards.ts';
 export { toReadingRow, toAlarmEventRow, toTagRow } from './rows.ts';
-export { rawObjectName, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey } from './lake-paths.ts';
+export { rawObjectName, rawContentHash, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey } from './lake-paths.ts';
 export { parseRfc3339, toUtcTimestamp, utcDay } from './time.ts';
 export { formatProblem, summarise, type Problem } from './problems.ts';

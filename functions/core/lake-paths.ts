@@ -1,6 +1,8 @@
 // Object names in the raw bucket. A raw object is a pure function of (UTC day, site, batchId), so
 // a resent batch maps to the same names and `ifGenerationMatch=0` turns the resend into a no-op.
-// A batch whose readings span midnight (UTC) becomes one object per day.
+// A batch whose readings span midnight (UTC) becomes one object per day. A resend whose readings
+// differ (a gateway whose batch counter restarted) lands beside it under a content-addressed name
+// `<batchId>~<hash>`, so no reading is dropped and an identical resend still lands once.
 import { createHash } from 'node:crypto';
 import { OBJECTS } from './resources.ts';
 import { BATCH_ID_PATTERN, SITE_PATTERN, type Reading, type ReadingBatch } from '../../schemas/reading-batch.ts';
@@ -11,28 +13,46 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const BATCH_ID = new RegExp(BATCH_ID_PATTERN);
 const SITE = new RegExp(SITE_PATTERN);
 const RAW_NAME = new RegExp(
-  `^${OBJECTS.readingsPrefix}dt=(\\d{4}-\\d{2}-\\d{2})/site=(${SITE_PATTERN.slice(1, -1)})/(${BATCH_ID_PATTERN.slice(1, -1)})\\.ndjson\\.gz$`,
+  `^${OBJECTS.readingsPrefix}dt=(\\d{4}-\\d{2}-\\d{2})/site=(${SITE_PATTERN.slice(1, -1)})/(${BATCH_ID_PATTERN.slice(1, -1)})(?:~([0-9a-f]{16}))?\\.ndjson\\.gz$`,
 );
 
 export interface RawObjectKey {
   readonly day: string;
   readonly site: string;
   readonly batchId: string;
+  /** Set on the object of a resend whose content differed (`<batchId>~<contentHash>`). */
+  readonly contentHash?: string;
 }
 
-/** `readings/dt=YYYY-MM-DD/site=S/<batchId>.ndjson.gz`; throws on a name part that would be unsafe. */
-export function rawObjectName(day: string, site: string, batchId: string): string {
+const CONTENT_HASH = /^[0-9a-f]{16}$/;
+
+/**
+ * `readings/dt=YYYY-MM-DD/site=S/<batchId>.ndjson.gz`, or `…/<batchId>~<contentHash>.ndjson.gz`
+ * for a resend with other content; throws on a name part that would be unsafe.
+ */
+export function rawObjectName(day: string, site: string, batchId: string, contentHash?: string): string {
+  if (contentHash !== undefined && !CONTENT_HASH.test(contentHash)) throw new Error(`content hash ${JSON.stringify(contentHash)} is not 16 hex digits; use rawContentHash`);
   if (!DAY.test(day) || Number.isNaN(parseRfc3339(`${day}T00:00:00Z`))) throw new Error(`day ${JSON.stringify(day)} is not YYYY-MM-DD; pass the UTC day of the readings`);
   if (!SITE.test(site)) throw new Error(`site ${JSON.stringify(site)} is not a safe path segment; validate the batch first`);
   if (!BATCH_ID.test(batchId)) throw new Error(`batchId ${JSON.stringify(batchId)} is not a safe object name; validate the batch first`);
-  return `${OBJECTS.readingsPrefix}dt=${day}/site=${site}/${batchId}.ndjson.gz`;
+  return `${OBJECTS.readingsPrefix}dt=${day}/site=${site}/${batchId}${contentHash === undefined ? '' : `~${contentHash}`}.ndjson.gz`;
+}
+
+/**
+ * Hex sha256 of what a raw object says (site, tag, ts, value, quality, unit of each row in order),
+ * not when it was ingested: a redelivery or an identical resend hashes the same.
+ */
+export function rawContentHash(rows: readonly { site: string; tag: string; ts: string; value: number | null; quality: string; unit: string | null }[]): string {
+  const hash = createHash('sha256');
+  for (const r of rows) hash.update(JSON.stringify([r.site, r.tag, r.ts, r.value, r.quality, r.unit])).update('\n');
+  return hash.digest('hex');
 }
 
 /** The parts of a raw object name, or null when the name is not one (other prefixes, temp files). */
 export function parseRawObjectName(name: string): RawObjectKey | null {
   const match = RAW_NAME.exec(name);
   if (match === null || Number.isNaN(parseRfc3339(`${match[1]}T00:00:00Z`))) return null;
-  return { day: match[1]!, site: match[2]!, batchId: match[3]! };
+  return { day: match[1]!, site: match[2]!, batchId: match[3]!, ...(match[4] === undefined ? {} : { contentHash: match[4] }) };
 }
 
 /** The batch's readings per UTC day of their ts, days ascending, readings in batch order. */

@@ -14,11 +14,20 @@ export function formatProblem(problem: Problem): string {
 /** How many problems a summary line lists; the full list stays in `problems`. */
 const SUMMARY_LIMIT = 10;
 
-/** One line for logs and quarantine records: a headline, then the first problems. */
-export function summarise(headline: string, problems: readonly Problem[]): string {
+/**
+ * One line for logs and quarantine records: a headline, then the first problems. `omitted` counts
+ * problems found but not kept in `problems`; `stopped` says checking ended early (bounded validation).
+ */
+export function summarise(headline: string, problems: readonly Problem[], bounds: { omitted?: number; stopped?: boolean } = {}): string {
+  const omitted = bounds.omitted ?? 0;
   const shown = problems.slice(0, SUMMARY_LIMIT).map(formatProblem).join('; ');
-  const more = problems.length > SUMMARY_LIMIT ? `; … and ${problems.length - SUMMARY_LIMIT} more` : '';
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  const total = problems.length + omitted;
+  const more = total > SUMMARY_LIMIT ? `; … and ${total - Math.min(SUMMARY_LIMIT, problems.length)} more` : '';
+  const count = bounds.stopped
+    ? `${total} problems, then checking stopped: fix these and resend to see any further ones`
+    : total === 1
+      ? '1 problem'
+      : `${total} problems`;
   return `${headline} (${count}): ${shown}${more}`;
 }
 

@@ -8,7 +8,8 @@ const DAY_MS = 86_400_000;
  * Epoch ms of a strict RFC 3339 time (exactly the form RFC3339_PATTERN accepts, on a real calendar
  * date), else NaN. Read by character codes: on device-stamped batches, where every reading has its
  * own time, regex + Date.parse cost more than the JSON.parse of the reading (bench/). Fractions
- * beyond milliseconds are truncated. The unit tests check it against the pattern and Date.parse.
+ * beyond milliseconds are truncated. A leap second (`:60`, any fraction) is the last millisecond of
+ * its minute, `:59.999`. The unit tests check it against the pattern and Date.parse.
  */
 export function parseRfc3339(text: string): number {
   const length = text.length;
@@ -22,7 +23,7 @@ export function parseRfc3339(text: string): number {
   if (
     text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || // - - T
     text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || // : :
-    !(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59)
+    !(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 60)
   ) {
     return NaN; // NaN from a non-digit fails every comparison above
   }
@@ -49,6 +50,7 @@ export function parseRfc3339(text: string): number {
     return NaN;
   }
   const days = daysFromCivil(year, month, day);
+  if (second === 60) return days * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + 59) * 1000 + 999;
   return days * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
 }
 
@@ -103,6 +105,7 @@ export function isoMs(ms: number): string {
  * precision; finer digits are cut). Offsets are whole minutes, so the fraction never changes.
  */
 export function toUtcTimestamp(text: string, ms: number): string {
+  if (text.charCodeAt(17) === 54 && text.charCodeAt(18) === 48) return isoMs(ms); // leap second: :59.999Z
   const dot = text.indexOf('.', 19);
   const zone = text.endsWith('Z') ? text.length - 1 : text.length - 6;
   const fraction = dot === -1 ? '' : text.slice(dot, Math.min(zone, dot + 7));

@@ -5,9 +5,12 @@ import { utcDay } from '../core/time.ts';
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** True for a real calendar day written `YYYY-MM-DD` (not 2024-02-30). */
+/**
+ * True for a real calendar day written `YYYY-MM-DD` (not 2024-02-30) that BigQuery's DATE can hold
+ * (from 0001-01-01): a folder of year 0000 can never load, so it is not a day to plan.
+ */
 export function isDay(text: string): boolean {
-  if (!DAY.test(text)) return false;
+  if (!DAY.test(text) || text < '0001-01-01') return false;
   const ms = Date.parse(`${text}T00:00:00Z`);
   return !Number.isNaN(ms) && utcDay(ms) === text;
 }

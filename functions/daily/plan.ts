@@ -68,7 +68,7 @@ export interface LoadOptions {
   readonly today: string;
   /** Reload days even when their fingerprint matches (rebuild, backfill --force). */
   readonly force?: boolean;
-  /** Raw objects older than this may be partly deleted by the bucket's retention rule. */
+  /** Loaded days older than this may be partly deleted by the lifecycle's retention step. */
   readonly retentionDays?: number | undefined;
   /** Load days past retention anyway (an operator's explicit choice). */
   readonly pastRetention?: boolean;
@@ -78,13 +78,14 @@ export interface LoadOptions {
  * A day is loaded when it never was, when its objects changed since its last succeeded load, or
  * when its newest attempt failed (a failed replace may have left the day half-done on an
  * emulator without transactions, and a failed rebuild keeps the old fingerprint). Days are
- * returned oldest first, so an interrupted backfill resumes in order.
+ * returned newest first: when the time budget runs out, what is deferred is the oldest back-fill,
+ * never yesterday; the next run resumes with the newest day still to load.
  */
 export function planLoads(listings: readonly DayListing[], audit: ReadonlyMap<string, AuditState>, options: LoadOptions): LoadPlan {
   const load: DayToLoad[] = [];
   const upToDate: string[] = [];
   const skipped: { day: string; reason: string }[] = [];
-  for (const { day, objects } of [...listings].sort((a, b) => (a.day < b.day ? -1 : 1))) {
+  for (const { day, objects } of [...listings].sort((a, b) => (a.day < b.day ? 1 : -1))) {
     if (objects.length === 0) continue;
     const fingerprint = dayFingerprint(objects);
     const state = audit.get(day);
@@ -102,7 +103,10 @@ export function planLoads(listings: readonly DayListing[], audit: ReadonlyMap<st
       continue;
     }
     const retention = options.retentionDays;
-    if (retention !== undefined && !options.pastRetention && daysBetween(day, options.today) >= retention - 1) {
+    // Only this job deletes raw data objects, and only all of a loaded day (planLifecycle): a day
+    // never loaded is whole, a loaded one that changed past retention may be half deleted.
+    const everLoaded = state !== undefined && state.loadedFingerprint !== null;
+    if (retention !== undefined && !options.pastRetention && everLoaded && daysBetween(day, options.today) >= retention - 1) {
       skipped.push({
         day,
         reason:

@@ -19,6 +19,9 @@ import { timed } from './timings.ts';
 
 export type RunMode = 'daily' | 'backfill' | 'rebuild' | 'lifecycle';
 
+/** Share of a run's time budget kept for the lifecycle (Coldline, retention) when loads could use it all. */
+export const LIFECYCLE_BUDGET_SHARE = 0.2;
+
 export interface RunOptions {
   readonly mode: RunMode;
   /** Only days in [from, to] (inclusive). */
@@ -31,6 +34,8 @@ export interface RunOptions {
   readonly lifecycle?: boolean | undefined;
   /** Epoch ms after which no new day is started. */
   readonly deadline?: number | undefined;
+  /** Share of the time to the deadline kept for the lifecycle (default LIFECYCLE_BUDGET_SHARE). */
+  readonly lifecycleBudgetShare?: number | undefined;
   /** Called (and awaited) once the plan is known: the CLI sizes its progress bar. */
   readonly onPlan?: ((plan: RunPlan) => void | Promise<void>) | undefined;
   /** Called after each day. */
@@ -120,6 +125,11 @@ function roundTimings(ctx: DailyContext): RunReport['timings'] {
 }
 
 async function runPlanned(ctx: DailyContext, options: RunOptions, startedAt: Date, t0: number): Promise<RunReport> {
+  const withLifecycle = options.lifecycle ?? (options.mode === 'daily' || options.mode === 'lifecycle');
+  // Loads leave a share of the budget to the lifecycle, so a back-fill of years never starves it.
+  const share = options.lifecycleBudgetShare ?? LIFECYCLE_BUDGET_SHARE;
+  const loadDeadline =
+    options.deadline === undefined || !withLifecycle ? options.deadline : options.deadline - Math.max(0, options.deadline - Date.now()) * share;
   const plan = await planRun(ctx, options);
   await options.onPlan?.(plan);
   const warnings: string[] = [];
@@ -139,7 +149,7 @@ async function runPlanned(ctx: DailyContext, options: RunOptions, startedAt: Dat
   const staging = createStaging(ctx.warehouse, ctx.runId, ctx.log);
   try {
     for (const target of options.mode === 'lifecycle' ? [] : plan.loads.load) {
-      if (options.deadline !== undefined && Date.now() + longestDayMs > options.deadline) {
+      if (loadDeadline !== undefined && Date.now() + longestDayMs > loadDeadline) {
         deferred.push(target.day);
         continue;
       }
@@ -175,10 +185,7 @@ async function runPlanned(ctx: DailyContext, options: RunOptions, startedAt: Dat
   }
 
   let lifecycle: LifecycleReport | undefined;
-  if (options.lifecycle ?? (options.mode === 'daily' || options.mode === 'lifecycle')) {
-    if (deferred.length > 0) warnings.push('lifecycle skipped: the time budget went to loading; the next run does it');
-    else lifecycle = await runLifecycle(ctx, lifecyclePlanFor(ctx, plan, loadedNow), options.deadline);
-  }
+  if (withLifecycle) lifecycle = await runLifecycle(ctx, lifecyclePlanFor(ctx, plan, loadedNow), options.deadline);
 
   const partial = {
     runId: ctx.runId,

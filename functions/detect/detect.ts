@@ -5,7 +5,7 @@
 // in the end, dead-letters.
 import type { PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
-import { checkShards, OBJECTS, parseBatch, parseRules, type CompiledRules } from '../core/index.ts';
+import { checkShards, OBJECTS, parseBatch, parseRules, type BatchLimits, type CompiledRules } from '../core/index.ts';
 import { createAlarmStateStore } from '../adapters/alarm-state-store.ts';
 import { createAlertPublisher } from '../adapters/alert-publisher.ts';
 import type { Logger } from '../adapters/log.ts';
@@ -27,6 +27,8 @@ export interface DetectOptions {
   /** State objects per site (functions/core/state-shards.ts); default 1. The sweep must use the same. */
   readonly stateShards?: number;
   readonly now?: () => Date;
+  /** The same limits land validates with, so detect never evaluates a batch land quarantines. */
+  readonly batchLimits?: BatchLimits;
 }
 
 export type DetectHandler = (event: unknown) => Promise<void>;
@@ -98,7 +100,7 @@ export function createDetect(options: DetectOptions): DetectHandler {
     }
     const message = envelope.message;
     const ids = { messageId: message.messageId, deliveryAttempt: message.deliveryAttempt ?? null };
-    const parsed = parseBatch(message.data, at);
+    const parsed = parseBatch(message.data, at, options.batchLimits);
     if (!parsed.ok) {
       // land quarantines the same message with this reason; detect has nothing to evaluate.
       log.info(`skipped invalid batch (land quarantines it): ${parsed.reason}`, { event: 'detect.batch', outcome: 'skipped-invalid', reason: parsed.reason, ...ids });

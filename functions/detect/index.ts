@@ -4,6 +4,7 @@
 // in the raw bucket, and sends transitions to the alerts topic and gs://RAW/alarm-events/.
 import * as functions from '@google-cloud/functions-framework';
 import { CONFIG_CHECK_SECONDS_ENV, functionRuntime, secondsSetting, stateShardsSetting } from '../adapters/function-runtime.ts';
+import { readBatchLimits } from '../core/index.ts';
 import { createDetect } from './detect.ts';
 
 const { settings, clients, log } = functionRuntime('detect');
@@ -19,5 +20,6 @@ functions.cloudEvent(
     log,
     rulesCheckEveryMs: secondsSetting(process.env, CONFIG_CHECK_SECONDS_ENV, 10) * 1000,
     stateShards: stateShardsSetting(process.env),
+    batchLimits: readBatchLimits(process.env),
   }),
 );

@@ -4,8 +4,9 @@
 // reason under gs://RAW/quarantine/. Settings come from the environment (function-env.ts).
 import * as functions from '@google-cloud/functions-framework';
 import { functionRuntime } from '../adapters/function-runtime.ts';
+import { readBatchLimits } from '../core/index.ts';
 import { createLand } from './land.ts';
 
 const { settings, clients, log } = functionRuntime('land');
 
-functions.cloudEvent('land', createLand({ storage: clients.storage, rawBucket: settings.rawBucket, log }));
+functions.cloudEvent('land', createLand({ storage: clients.storage, rawBucket: settings.rawBucket, log, limits: readBatchLimits(process.env) }));

@@ -7,6 +7,10 @@ import type { PubSubMessage } from '../adapters/pubsub-message.ts';
 export interface QuarantineRecord {
   readonly reason: string;
   readonly problems: readonly Problem[];
+  /** Problems found beyond those listed (at most MAX_PROBLEMS are). */
+  readonly problemsOmitted?: number;
+  /** Checking stopped at MAX_PROBLEMS; later readings were not looked at. */
+  readonly checkingStopped?: boolean;
   readonly function: 'land';
   readonly messageId: string | null;
   readonly publishTime: string | null;
@@ -22,14 +26,36 @@ export interface QuarantineRecord {
   readonly payloadKind: 'message-data' | 'event-json';
 }
 
+/**
+ * A record to write: everything but the payload's base64, which quarantineBody adds while it
+ * serialises (a 10 MB body would otherwise be held three times over as strings on the heap).
+ */
 export interface Quarantined {
   readonly name: string;
-  readonly record: QuarantineRecord;
+  readonly record: Omit<QuarantineRecord, 'payloadBase64'>;
+  readonly payload: Buffer;
 }
 
 export interface Rejection {
   readonly reason: string;
   readonly problems: readonly Problem[];
+  /** Problems found but not listed, and whether checking stopped early (bounded validation). */
+  readonly omitted?: number;
+  readonly stopped?: boolean;
+}
+
+/** Bytes of base64 encoded per step: a multiple of 3, so the pieces join into one base64 text. */
+const BASE64_CHUNK = 3 * 256 * 1024;
+
+/** The stored JSON of a quarantine record; the payload is encoded piece by piece into buffers. */
+export function quarantineBody(q: Quarantined): Buffer {
+  const head = JSON.stringify(q.record, null, 1);
+  const parts = [Buffer.from(`${head.slice(0, -2)},\n "payloadBase64": "`, 'utf8')];
+  for (let i = 0; i < q.payload.byteLength; i += BASE64_CHUNK) {
+    parts.push(Buffer.from(q.payload.subarray(i, i + BASE64_CHUNK).toString('base64'), 'latin1'));
+  }
+  parts.push(Buffer.from('"\n}\n', 'utf8'));
+  return Buffer.concat(parts);
 }
 
 /** A message that arrived but is not a valid batch. Named by publish day and message id: a redelivery maps to the same object. */
@@ -41,6 +67,8 @@ export function quarantineMessage(message: PubSubMessage, rejection: Rejection, 
     record: {
       reason: rejection.reason,
       problems: rejection.problems,
+      ...(rejection.omitted ? { problemsOmitted: rejection.omitted } : {}),
+      ...(rejection.stopped ? { checkingStopped: true } : {}),
       function: 'land',
       messageId: message.messageId,
       publishTime: message.publishTime,
@@ -51,9 +79,9 @@ export function quarantineMessage(message: PubSubMessage, rejection: Rejection, 
       quarantinedAt: now.toISOString(),
       payloadBytes: message.data.byteLength,
       payloadSha256: sha256Hex(message.data),
-      payloadBase64: message.data.toString('base64'),
       payloadKind: 'message-data',
     },
+    payload: message.data,
   };
 }
 
@@ -76,9 +104,9 @@ export function quarantineEvent(event: unknown, reason: string, now: Date): Quar
       quarantinedAt: now.toISOString(),
       payloadBytes: json.byteLength,
       payloadSha256: hash,
-      payloadBase64: json.toString('base64'),
       payloadKind: 'event-json',
     },
+    payload: json,
   };
 }
 

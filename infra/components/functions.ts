@@ -1,11 +1,13 @@
 // The five functions, each with the least it needs, on the resources it touches:
-//   land   — create objects in the raw bucket (readings/, quarantine/); no read, no overwrite.
+//   land   — create objects in the raw bucket under readings/ and quarantine/ only (IAM
+//            condition), read readings/ metadata (a reused batch id); no overwrite, no delete.
 //   detect — read rules (config bucket); read/write alarm state and alarm events in the raw
 //            bucket, limited by an IAM condition to state/… and alarm-events/ (so it cannot touch
 //            readings); publish to alerts.
 //   notify — read the tag catalog (config bucket); read the chat webhook secret; read/write its
 //            ledger of sent notifications in the raw bucket, limited to notify/sent/.
-//   daily  — read/rewrite raw objects (loads, Coldline moves); read the catalog; edit the dataset;
+//   daily  — read and list the raw bucket; rewrite and delete only under readings/ and
+//            alarm-events/ (compaction, Coldline, retention), never state/; read the catalog; edit the dataset;
 //            run BigQuery jobs (project-level by nature).
 //   sweep  — what detect has (rules; state/… and alarm-events/ only; publish to alerts): it commits
 //            STALE through detect's path.
@@ -55,6 +57,10 @@ const DESCRIPTIONS: Readonly<Record<FunctionName, string>> = {
 
 /** Prefixes detect may write in the raw bucket: alarm state and alarm events. */
 export const DETECT_RAW_PREFIXES = [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix];
+/** Prefixes land may create objects under: raw readings and quarantine records. */
+export const LAND_RAW_PREFIXES = [OBJECTS.readingsPrefix, OBJECTS.quarantinePrefix];
+/** Prefixes the daily job may rewrite and delete under: the data it loads. */
+export const DAILY_RAW_PREFIXES = [OBJECTS.readingsPrefix, OBJECTS.alarmEventsPrefix];
 
 export class Functions extends pulumi.ComponentResource {
   readonly build: FunctionBuild;
@@ -96,8 +102,24 @@ export class Functions extends pulumi.ComponentResource {
 
     const configViewer: Grant = { on: 'bucket', what: 'config-object-viewer', bucket: config, role: ROLES.objectViewer };
     const access: Record<FunctionName, Grant[]> = {
-      // Writes use ifGenerationMatch=0, so create is all land needs.
-      land: [{ on: 'bucket', what: 'raw-object-creator', bucket: raw, role: ROLES.objectCreator }],
+      // Writes use ifGenerationMatch=0, so create is all land needs; on a 412 it reads the
+      // existing object's content hash (a batch id reused with other readings lands beside it).
+      land: [
+        {
+          on: 'bucket',
+          what: 'raw-object-creator',
+          bucket: raw,
+          role: ROLES.objectCreator,
+          condition: objectPrefixCondition(raw, LAND_RAW_PREFIXES, 'land readings and quarantine only'),
+        },
+        {
+          on: 'bucket',
+          what: 'raw-readings-viewer',
+          bucket: raw,
+          role: ROLES.objectViewer,
+          condition: objectPrefixCondition(raw, [OBJECTS.readingsPrefix], 'land reads readings metadata only'),
+        },
+      ],
       detect: [
         configViewer,
         {
@@ -133,10 +155,18 @@ export class Functions extends pulumi.ComponentResource {
         },
         { on: 'secret', what: 'webhook-accessor', secretId: args.chatWebhook.secret.id, role: ROLES.secretAccessor },
       ],
-      // objectUser covers list, read and the rewrite that changes storage class (create +
-      // delete); objectAdmin would add only object ACL control, void under uniform access.
+      // Listing is a bucket permission, which an object-name condition would refuse, so read and
+      // list are unconditioned; objectUser (the rewrite that changes storage class, compaction,
+      // retention deletes) holds only under the prefixes of the data the job loads.
       daily: [
-        { on: 'bucket', what: 'raw-object-user', bucket: raw, role: ROLES.objectUser },
+        { on: 'bucket', what: 'raw-object-viewer', bucket: raw, role: ROLES.objectViewer },
+        {
+          on: 'bucket',
+          what: 'raw-data-object-user',
+          bucket: raw,
+          role: ROLES.objectUser,
+          condition: objectPrefixCondition(raw, DAILY_RAW_PREFIXES, 'daily readings and alarm events only'),
+        },
         configViewer,
         { on: 'dataset', what: 'dataset-editor', datasetId: args.dataset.datasetId, role: ROLES.dataEditor },
         { on: 'project', what: 'bigquery-job-user', project: args.project, role: ROLES.jobUser },

@@ -18,8 +18,13 @@ export interface LakeArgs {
   readonly tagCatalogFile: string;
 }
 
-/** Raw prefixes the retention rule may delete; alarm state (state/) is never aged out. */
-export const RETENTION_PREFIXES = [OBJECTS.readingsPrefix, OBJECTS.quarantinePrefix, OBJECTS.alarmEventsPrefix];
+/**
+ * Raw prefixes the bucket's age rule may delete: quarantine records only. Readings and alarm
+ * events are deleted by the daily job alone, and only for a day whose current objects were loaded
+ * (functions/daily/plan.ts planLifecycle): an age rule cannot tell a day never loaded (a late
+ * back-fill, a load that keeps failing) from one in BigQuery. Alarm state (state/) never ages out.
+ */
+export const RETENTION_PREFIXES = [OBJECTS.quarantinePrefix];
 
 /** detect's outbox of alarm events not yet delivered (functions/detect/outbox.ts). */
 export const OUTBOX_PREFIX = OBJECTS.alarmOutboxPrefix;

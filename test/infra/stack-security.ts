@@ -84,7 +84,7 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
       const analysts = `group:${run.config['plantlake:analystGroup']}`;
       const saId = (id: string) => `projects/${p}/serviceAccounts/${id}@${p}.iam.gserviceaccount.com`;
       const expected: Record<string, string[]> = {
-        [sa('plantlake-fn-land')]: [`bucket:${b.raw}:roles/storage.objectCreator`],
+        [sa('plantlake-fn-land')]: [`bucket:${b.raw}:roles/storage.objectCreator:conditioned`, `bucket:${b.raw}:roles/storage.objectViewer:conditioned`],
         [sa('plantlake-fn-detect')]: [
           `bucket:${b.config}:roles/storage.objectViewer`,
           `bucket:${b.raw}:roles/storage.objectUser:conditioned`,
@@ -103,7 +103,8 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
         ],
         [sa('plantlake-fn-daily')]: [
           `bucket:${b.config}:roles/storage.objectViewer`,
-          `bucket:${b.raw}:roles/storage.objectUser`,
+          `bucket:${b.raw}:roles/storage.objectUser:conditioned`,
+          `bucket:${b.raw}:roles/storage.objectViewer`,
           `dataset:${DATASET}:roles/bigquery.dataEditor`,
           `project:${p}:roles/bigquery.jobUser`,
         ],
@@ -256,7 +257,7 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
         outbox,
         ...(retention === undefined
           ? []
-          : [{ action: { type: 'Delete' }, condition: { age: Number(retention), matchesPrefixes: ['readings/', 'quarantine/', 'alarm-events/'] } }]),
+          : [{ action: { type: 'Delete' }, condition: { age: Number(retention), matchesPrefixes: ['quarantine/'] } }]),
       ]);
       expect(run.one(T.bucket, 'config').inputs.versioning).toEqual({ enabled: true });
     });

@@ -14,6 +14,7 @@ import {
   type TableSpec,
 } from '../../functions/core/resources.ts';
 import { type Run, runProgram, T } from './harness.ts';
+import { describePrefixConditions } from './prefix-conditions.ts';
 import { describeSecurity } from './stack-security.ts';
 
 
@@ -100,6 +101,7 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
   });
 
   describeSecurity(stack, () => run);
+  describePrefixConditions(stack, () => run);
 
   describe(`${stack}: functions and warehouse`, () => {
     test('each function receives exactly its environment variables', () => {

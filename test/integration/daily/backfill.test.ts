@@ -45,7 +45,9 @@ describe('plantlake backfill and rebuild', () => {
     const r = await plantlake(lake, ['backfill', '--from', DAYS[0]!, '--to', DAYS[2]!]);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/3 day\(s\) to load/);
-    expect(r.err).toMatch(/\[3\/3\] 2024-05-03: \d+ rows \(\d+ ms; about \S+ left\)/);
+    // Newest day first.
+    expect(r.err).toMatch(/\[1\/3\] 2024-05-03: \d+ rows \(\d+ ms; about \S+ left\)/);
+    expect(r.err).toMatch(/\[3\/3\] 2024-05-01: \d+ rows \(\d+ ms; about \S+ left\)/);
     expect(r.out).toMatch(/^succeeded: loaded 3 day\(s\)/m);
     for (const day of DAYS) expect(await dayRows(lake, day), day).toEqual(rowKeys(expectedRows(published.filter((p) => p.ts.startsWith(day)))));
     expect(await dayRows(lake, '2024-05-05')).toEqual([]);

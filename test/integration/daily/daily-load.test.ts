@@ -30,8 +30,8 @@ describe('daily load', () => {
     const first = await lake.run({ mode: 'daily' }, NOW);
     expect(first.status).toBe('succeeded');
     expect(first.days.map((d) => [d.day, d.status, d.reason, d.rowsIn, d.rowsKept, d.duplicatesDropped, d.files])).toEqual([
-      [D1, 'succeeded', 'never loaded', 250, 200, 50, 3],
       [D2, 'succeeded', 'never loaded', 40, 40, 0, 1],
+      [D1, 'succeeded', 'never loaded', 250, 200, 50, 3],
     ]);
     const want1 = rowKeys(expectedRows(published.filter((r) => r.ts.startsWith(D1))));
     expect(await dayRows(lake, D1)).toEqual(want1);
@@ -119,11 +119,12 @@ describe('daily load', () => {
     // The object disappears between the listing and the read (deleted by hand, say).
     const report = await lake.run({ mode: 'daily', onPlan: async () => void (await lake.raw.file(vanishing).delete()) }, new Date('2024-03-05T02:30:00Z'));
     expect(report.status).toBe('failed');
+    // Newest day first.
     expect(report.days.map((d) => [d.day, d.status])).toEqual([
-      [D3, 'failed'],
       [D4, 'succeeded'],
+      [D3, 'failed'],
     ]);
-    const error = report.days[0]!.error!;
+    const error = report.days.find((d) => d.day === D3)!.error!;
     expect(error).toContain(`gs://${lake.settings.rawBucket}/${vanishing}`);
     expect(error).toMatch(/Nothing of 2024-03-03 was changed; the next run retries the day/);
     expect(report.message).toMatch(/FAILED 2024-03-03/);
@@ -150,7 +151,7 @@ describe('daily load', () => {
     expect(summaries.length).toBe(10);
     expect(summaries[8]).toMatchObject({ severity: 'WARNING', status: 'partial', deferredDays: ['2024-03-05'] });
     expect(summaries[6]).toMatchObject({ severity: 'ERROR', status: 'failed', days: ['2024-03-04'], failedDays: [{ day: '2024-03-03' }] });
-    expect(summaries[0]).toMatchObject({ severity: 'INFO', status: 'succeeded', days: [D1, D2], rows: 240 });
+    expect(summaries[0]).toMatchObject({ severity: 'INFO', status: 'succeeded', days: [D2, D1], rows: 240 });
     expect(typeof summaries[0]!.durationMs).toBe('number');
   });
 });

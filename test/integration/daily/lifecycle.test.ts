@@ -73,8 +73,8 @@ describe('lifecycle', () => {
     expect(run.status).toBe('succeeded');
     // X is compacted and Z half-compacted, yet neither looks changed; Y and Z were never loaded.
     expect(run.days.map((d) => [d.day, d.reason])).toEqual([
-      [Y, 'never loaded'],
       [Z, 'never loaded'],
+      [Y, 'never loaded'],
     ]);
     expect(run.upToDate).toBe(1);
     expect(run.lifecycle).toMatchObject({ days: [Y, Z], compactedObjects: 1, compactedSources: 6, movedToColdline: 2, errors: [] });

@@ -33,7 +33,7 @@ describe('parseRfc3339', () => {
         const valid = pattern.test(text) && calendarOk(text);
         expect(Number.isNaN(ms)).toBe(!valid);
         // Date.parse reads years 0–99 as 19xx in some forms; compare where it is unambiguous.
-        if (valid && Number(text.slice(0, 4)) >= 100) expect(ms).toBe(Date.parse(text));
+        if (valid && Number(text.slice(0, 4)) >= 100 && text.slice(17, 19) !== '60') expect(ms).toBe(Date.parse(text));
       }),
       { numRuns: 3000 },
     );

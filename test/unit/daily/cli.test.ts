@@ -14,8 +14,8 @@ function plantlake(args: string[], env: Record<string, string> = {}): Promise<{ 
   });
 }
 
-// Each case starts a Node process; on a loaded machine that takes seconds, so the test waits as long as execFile does.
-describe.concurrent('plantlake CLI', { timeout: 30_000 }, () => {
+// Each case starts a Node process: on a loaded machine twelve at once take longer than the unit default of 5 s.
+describe.concurrent('plantlake CLI', { timeout: 60_000 }, () => {
   it.each([[['--help']], [['daily', '--help']], [['backfill', '--help']], [['rebuild', '--help']], [['lifecycle', '--help']]])('prints help for %j', async (args) => {
     const r = await plantlake(args);
     expect(r.code).toBe(0);

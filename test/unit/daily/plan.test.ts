@@ -38,11 +38,11 @@ describe('planLoads', () => {
     ['2024-03-03', { loadedFingerprint: dayFingerprint([obj('2024-03-03', 'A', 'b3')]), lastAttemptFailed: false }],
   ]);
 
-  it('loads days never loaded and days whose objects changed, oldest first; not up-to-date ones', () => {
-    const plan = planLoads([d3, d2, d1], audit, { today: '2024-03-10' });
+  it('loads days never loaded and days whose objects changed, newest first; not up-to-date ones', () => {
+    const plan = planLoads([d1, d3, d2], audit, { today: '2024-03-10' });
     expect(plan.load).toEqual([
-      { day: '2024-03-01', fingerprint: fp(d1), reason: 'never loaded' },
       { day: '2024-03-03', fingerprint: fp(d3), reason: 'raw objects changed since the last load' },
+      { day: '2024-03-01', fingerprint: fp(d1), reason: 'never loaded' },
     ]);
     expect(plan.upToDate).toEqual(['2024-03-02']);
   });
@@ -56,11 +56,13 @@ describe('planLoads', () => {
     expect(planLoads([d1, d2], audit, { today: '2024-03-10', force: true }).load.map((d) => d.reason)).toEqual(['forced', 'forced']);
   });
 
-  it('skips changed days at the end of raw retention unless told to load them', () => {
-    const plan = planLoads([d1], new Map(), { today: '2024-03-31', retentionDays: 30 });
+  it('skips loaded days that changed at the end of raw retention unless told to load them; loads days never loaded', () => {
+    const loaded = new Map([['2024-03-01', { loadedFingerprint: 'before', lastAttemptFailed: false }]]);
+    const plan = planLoads([d1], loaded, { today: '2024-03-31', retentionDays: 30 });
     expect(plan.load).toEqual([]);
     expect(plan.skipped[0]?.reason).toMatch(/retention.*--past-retention/);
-    expect(planLoads([d1], new Map(), { today: '2024-03-31', retentionDays: 30, pastRetention: true }).load).toHaveLength(1);
+    expect(planLoads([d1], loaded, { today: '2024-03-31', retentionDays: 30, pastRetention: true }).load).toHaveLength(1);
+    expect(planLoads([d1], new Map(), { today: '2024-03-31', retentionDays: 30 }).load).toEqual([{ day: '2024-03-01', fingerprint: fp(d1), reason: 'never loaded' }]);
   });
 });
 
