@@ -132,8 +132,12 @@ export const OBJECTS = {
   alarmOutboxPrefix: 'state/alarms/outbox/',
   /** notify's shared record of what it sent, per site/tag/condition (functions/notify/sent-ledger.ts). */
   notifyLedgerPrefix: 'notify/sent/',
-  /** The daily job's lease: one run at a time (functions/daily/lease.ts). */
-  dailyLease: 'state/daily/lease.json',
+  /**
+   * The daily job's lease: one run at a time (functions/daily/lease.ts). Under its own prefix, not
+   * state/: daily may write only what it loads (readings/, alarm-events/) and this.
+   */
+  dailyLeasePrefix: 'daily/',
+  dailyLease: 'daily/lease.json',
   /** The sites that have an alarm state, for the STALE sweep (functions/detect/site-registry.ts). */
   alarmSites: 'state/alarms/sites.json',
   readingsPrefix: 'readings/',

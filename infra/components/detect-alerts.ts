@@ -10,6 +10,9 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { DETECT_LOG_EVENTS, LAND_BATCH_EVENT } from '../../functions/core/resources.ts';
 
+/** The pointer ops-alerts.ts puts in every policy: a README runbook entry of the same title. */
+const runbook = (entry: string) => `\n\nRunbook: README.md, section "Runbook", entry "${entry}".`;
+
 export interface DetectAlertsArgs {
   readonly stack: string;
   readonly notificationChannels: pulumi.Input<pulumi.Input<string>[]>;
@@ -87,7 +90,9 @@ export class DetectAlerts extends pulumi.ComponentResource {
           content:
             'A site (metric.label.site in the incident) has sent no readings. Its tags with a stale rule raise STALE ' +
             '(the STALE sweep runs every minute). Check the gateway and its link; a gateway that buffers sends the gap ' +
-            'when it is back, and the history fills in.',
+            'when it is back, and the history fills in. npx `plantlake status` shows the raw zone\'s newest days and ' +
+            'quarantine (a gateway whose batches are all refused looks silent too).' +
+            runbook('no readings from a site'),
         },
         notificationChannels: args.notificationChannels,
         userLabels,
@@ -119,7 +124,9 @@ export class DetectAlerts extends pulumi.ComponentResource {
             'detect could not use gs://<prefix>-config/rules/rules.yaml. detect.rules-invalid: the new file does not parse ' +
             '(the previous rules stay in use; the log entry has the reason): fix and upload it with `npx plantlake rules push`. ' +
             'detect.rules-missing: the object is gone (the last good rules stay in use in warm instances). ' +
-            'no-rules: an instance has no rules at all and its batches are retried, then dead-lettered: upload rules, then replay the dead letters.',
+            'no-rules: an instance has no rules at all and its batches are retried, then dead-lettered: upload rules, then replay the dead letters. ' +
+            'Check a rules file first with npx `plantlake rules validate FILE`.' +
+            runbook('alarm rules missing or invalid'),
         },
         notificationChannels: args.notificationChannels,
         userLabels,

@@ -7,7 +7,8 @@
 //   notify — read the tag catalog (config bucket); read the chat webhook secret; read/write its
 //            ledger of sent notifications in the raw bucket, limited to notify/sent/.
 //   daily  — read and list the raw bucket; rewrite and delete only under readings/ and
-//            alarm-events/ (compaction, Coldline, retention), never state/; read the catalog; edit the dataset;
+//            alarm-events/ (compaction, Coldline, retention) and its lease under daily/, never state/;
+//            read the catalog; edit the dataset;
 //            run BigQuery jobs (project-level by nature).
 //   sweep  — what detect has (rules; state/… and alarm-events/ only; publish to alerts): it commits
 //            STALE through detect's path.
@@ -59,8 +60,8 @@ const DESCRIPTIONS: Readonly<Record<FunctionName, string>> = {
 export const DETECT_RAW_PREFIXES = [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix];
 /** Prefixes land may create objects under: raw readings and quarantine records. */
 export const LAND_RAW_PREFIXES = [OBJECTS.readingsPrefix, OBJECTS.quarantinePrefix];
-/** Prefixes the daily job may rewrite and delete under: the data it loads. */
-export const DAILY_RAW_PREFIXES = [OBJECTS.readingsPrefix, OBJECTS.alarmEventsPrefix];
+/** Prefixes the daily job may rewrite and delete under: the data it loads, and its lease. */
+export const DAILY_RAW_PREFIXES = [OBJECTS.readingsPrefix, OBJECTS.alarmEventsPrefix, OBJECTS.dailyLeasePrefix];
 
 export class Functions extends pulumi.ComponentResource {
   readonly build: FunctionBuild;
@@ -165,7 +166,7 @@ export class Functions extends pulumi.ComponentResource {
           what: 'raw-data-object-user',
           bucket: raw,
           role: ROLES.objectUser,
-          condition: objectPrefixCondition(raw, DAILY_RAW_PREFIXES, 'daily readings and alarm events only'),
+          condition: objectPrefixCondition(raw, DAILY_RAW_PREFIXES, 'daily readings, alarm events and its lease only'),
         },
         configViewer,
         { on: 'dataset', what: 'dataset-editor', datasetId: args.dataset.datasetId, role: ROLES.dataEditor },

@@ -14,7 +14,10 @@ const WRITE_ROLES: readonly string[] = [ROLES.objectCreator, ROLES.objectUser, R
 const WRITERS: Readonly<Record<string, readonly string[]>> = {
   'plantlake-fn-land': [OBJECTS.readingsPrefix, OBJECTS.quarantinePrefix],
   'plantlake-fn-detect': [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix],
-  'plantlake-fn-daily': [OBJECTS.readingsPrefix, OBJECTS.alarmEventsPrefix],
+  'plantlake-fn-daily': [OBJECTS.readingsPrefix, OBJECTS.alarmEventsPrefix, OBJECTS.dailyLeasePrefix],
+  'plantlake-fn-notify': [OBJECTS.notifyLedgerPrefix],
+  // The STALE sweep commits through detect's path, so it holds detect's prefixes.
+  'plantlake-fn-sweep': [OBJECTS.alarmStatePrefix, OBJECTS.alarmEventsPrefix],
 };
 
 /** The prefixes of an expression made only of `resource.name.startsWith(".../objects/<p>")` joined by `||`, else null. */

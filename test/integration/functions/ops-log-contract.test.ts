@@ -50,7 +50,7 @@ describe('the functions log what the operations alerts count', () => {
     expect(entry.site).toBe('REF-01');
   });
 
-  it('detect: a batch without usable rules, and an invalid one', async () => {
+  it('detect: a batch without usable rules (retried), and an invalid one (acked)', async () => {
     const detect = createDetect({
       storage: p.clients.storage,
       pubsub: p.clients.pubsub,
@@ -61,7 +61,8 @@ describe('the functions log what the operations alerts count', () => {
       rulesCheckEveryMs: 0,
     });
     const batch = { batchId: 'ops-1', site: 'REF-01', source: 'test', sentAt: new Date().toISOString(), readings: [{ tag: '10LAB10CP001', ts: new Date(Date.now() - 1000).toISOString(), value: 1, quality: 'good' }] };
-    await detect(messagePublished(json(batch), { messageId: 'ops-d-1' }));
+    // Without any rules detect logs the batch and throws, so Pub/Sub retries it (never acked unevaluated).
+    await expect(detect(messagePublished(json(batch), { messageId: 'ops-d-1' }))).rejects.toThrow(/no usable alarm rules/);
     await detect(messagePublished(Buffer.from('nope'), { messageId: 'ops-d-2' }));
     const spec = specs['detect-skipped']!;
     const outcomes = logs.lines.filter((l) => l.messageId === 'ops-d-1' || l.messageId === 'ops-d-2').filter((l) => matches(spec.match, l)).map((l) => l.outcome);
