@@ -8,6 +8,7 @@
 import type { DailyContext } from './context.ts';
 import type { ObjectKind } from './lake-objects.ts';
 import type { Staging } from './staging.ts';
+import { timed } from './timings.ts';
 
 export interface DirectStaged {
   readonly jobIds: string[];
@@ -38,27 +39,27 @@ export async function stageDirect(
   end: string,
 ): Promise<DirectStaged> {
   const jobIds: string[] = [];
-  await staging.prepare();
-  for (const kind of ['readings', 'alarm-events'] as const) {
-    if (names[kind].length === 0) continue;
-    try {
-      jobIds.push(...(await ctx.warehouse.loadObjects(staging.tables[kind], ctx.raw, names[kind])));
-    } catch (err) {
-      throw new NeedsLineChecks(`BigQuery refused a row of the ${kind} objects (${(err as Error).message})`, { cause: err });
+  await timed(ctx.timings, 'stagingLoad', async () => {
+    await staging.prepare();
+    for (const kind of ['readings', 'alarm-events'] as const) {
+      if (names[kind].length === 0) continue;
+      try {
+        jobIds.push(...(await ctx.warehouse.loadObjects(staging.tables[kind], ctx.raw, names[kind])));
+      } catch (err) {
+        throw new NeedsLineChecks(`BigQuery refused a row of the ${kind} objects (${(err as Error).message})`, { cause: err });
+      }
     }
-  }
+  });
   const r = ctx.warehouse.ref(staging.tables.readings);
   const a = ctx.warehouse.ref(staging.tables['alarm-events']);
-  // One query over the two staging tables (on BigQuery a few MB scanned per day at R1).
-  const { rows, jobId } = await ctx.warehouse.query<CountRow>(
-    `SELECT
-  (SELECT COUNT(*) FROM \`${r}\`) AS readings,
-  (SELECT COUNTIF(ts < @start OR ts >= @end) FROM \`${r}\`) AS readings_off_day,
-  (SELECT COUNT(*) FROM \`${a}\`) AS alarm_events,
-  (SELECT COUNTIF(reading_ts < @start OR reading_ts >= @end) FROM \`${a}\`) AS alarm_events_off_day,
-  (SELECT COUNT(DISTINCT event_id) FROM \`${a}\`) AS event_ids`,
+  // One query, one scan of each staging table (on BigQuery it reads the staged time columns:
+  // about 0.7 GB a day at R1, a few cents a month).
+  const { rows, jobId } = await timed(ctx.timings, 'rowChecks', () => ctx.warehouse.query<CountRow>(
+    `SELECT r.n AS readings, r.off_day AS readings_off_day, a.n AS alarm_events, a.off_day AS alarm_events_off_day, a.ids AS event_ids
+FROM (SELECT COUNT(*) AS n, COUNTIF(ts < @start OR ts >= @end) AS off_day FROM \`${r}\`) AS r
+CROSS JOIN (SELECT COUNT(*) AS n, COUNTIF(reading_ts < @start OR reading_ts >= @end) AS off_day, COUNT(DISTINCT event_id) AS ids FROM \`${a}\`) AS a`,
     { start: ctx.warehouse.timestamp(start), end: ctx.warehouse.timestamp(end) },
-  );
+  ));
   jobIds.push(jobId);
   const c = rows[0]!;
   const offDay = Number(c.readings_off_day) + Number(c.alarm_events_off_day);
