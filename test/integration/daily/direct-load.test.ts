@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestLake, dayRows, expectedRows, publish, putObject, rowKeys, series, type TestLake } from './lake.ts';
 import type { ReadingRow } from '../../../schemas/rows.ts';
+import { planRun } from '../../../functions/daily/run.ts';
 
 const D1 = '2024-04-01';
 const D2 = '2024-04-02';
@@ -30,6 +31,17 @@ describe('daily load straight from gs://', () => {
     expect(report.timings.read).toBe(0);
     expect(lake.logs.some((l) => CHECKED.test(l))).toBe(false);
     expect(await dayRows(lake, D1)).toEqual(rowKeys(expectedRows(published)));
+  });
+
+  it('keeps no objects of an up-to-date young day in the plan, only its place', async () => {
+    const plan = await planRun(await lake.context(NOW), { mode: 'daily', to: D1 });
+    expect(plan.loads.load).toEqual([]);
+    expect(plan.loads.upToDate).toEqual([D1]);
+    expect(plan.listings).toEqual([{ day: D1, objects: [] }]);
+    // 40 days on, the same day is old enough for the lifecycle, which needs its objects.
+    const later = await planRun(await lake.context(new Date(Date.parse(NOW.toISOString()) + 40 * 86_400_000)), { mode: 'daily', to: D1 });
+    expect(later.listings[0]!.objects).toHaveLength(5);
+    expect(later.listings[0]!.objects.every((o) => Object.keys(o.metadata ?? {}).every((k) => k.startsWith('plantlake-')))).toBe(true);
   });
 
   it('checks a day line by line when BigQuery refuses a row, and reports the line', async () => {
