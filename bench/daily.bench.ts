@@ -6,6 +6,7 @@
 // those objects into an empty table — the least any load of them can cost on this emulator.
 //   npm run bench:daily            (BENCH_DAILY_TAGS, BENCH_DAILY_STEP_SECONDS, BENCH_DAILY_OBJECTS)
 // Figures are printed, never asserted.
+import { EventEmitter } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import { createClients } from '../functions/adapters/clients.ts';
 import { TABLE_FIELDS, tableMetadata } from '../functions/adapters/bigquery-tables.ts';
@@ -25,6 +26,7 @@ const DAY = '2024-05-01';
 const SITE = 'BENCH-01';
 
 assertNodeVersion();
+EventEmitter.defaultMaxListeners = 64; // as scripts/start.ts: download streams under load, not a leak
 const stack = await startEmulators();
 const pid = () => stack; // keep the stack referenced while the run is going
 try {

@@ -45,6 +45,14 @@ export function formatBill(prices: PriceTable, plant: Plant, sizes: Sizes, bill:
   out.push(table.toString(), '');
   out.push(`cost per million readings: ${usd(bill.perMillionReadings)} at list price (goal ≤ $0.01)`);
   out.push(`one-off: reading a month of raw data back from Coldline (a rebuild) costs ${usd(bill.coldlineRebuildPerMonthOfData)} in retrieval`);
+  if (bill.daily) {
+    const d = bill.daily;
+    out.push(
+      `daily run on Google Cloud, by calculation (cli/daily-time-model.ts, stated per-request assumptions): ${d.seconds.toFixed(0)} s of its ${d.budgetSeconds} s budget` +
+        (d.seconds > d.budgetSeconds ? ' — OVER BUDGET: the run defers work to the next run and falls behind' : ''),
+    );
+    for (const s of d.steps) out.push(`  ${s.step.padEnd(16)} ${s.seconds.toFixed(0).padStart(6)} s  ${s.how}`);
+  }
   if (plant.retentionDays !== null && plant.retentionDays - plant.coldlineAgeDays < 90) {
     out.push(`note: raw data spends ${plant.retentionDays - plant.coldlineAgeDays} days in Coldline, less than its 90-day minimum: each object is billed 90 days`);
   }

@@ -6,6 +6,7 @@
 // is billed beside it, with the same prices, to show what batching buys.
 import { gzipSync } from 'node:zlib';
 import { parseDocument } from 'yaml';
+import { dailyRunTime, type DailyTime } from './daily-time-model.ts';
 import { MAX_READINGS_PER_BATCH, MESSAGE_RETENTION_SECONDS, toReadingRow, type ReadingBatch, type ReadingRow } from '../functions/core/index.ts';
 
 export const PRICE_KEYS = [
@@ -186,6 +187,8 @@ export interface Bill {
   readonly perMillionReadings: number;
   /** One-off: reading one month of Coldline raw data back to rebuild it. */
   readonly coldlineRebuildPerMonthOfData: number;
+  /** One scheduled daily run on Google Cloud, by calculation (daily-time-model.ts). */
+  readonly daily?: DailyTime;
 }
 
 const MONTH_SECONDS = 30 * 86_400;
@@ -211,8 +214,8 @@ function billOf(prices: PriceTable, items: readonly Omit<BillLine, 'list' | 'bil
   return { lines, list: lines.reduce((s, l) => s + l.list, 0), billed: lines.reduce((s, l) => s + l.billed, 0) };
 }
 
-function functionLines(plant: Plant, component: string, requests: number): Omit<BillLine, 'list' | 'billed'>[] {
-  const seconds = requests * plant.billedSecondsPerRequest;
+function functionLines(plant: Plant, component: string, requests: number, secondsPerRequest = plant.billedSecondsPerRequest): Omit<BillLine, 'list' | 'billed'>[] {
+  const seconds = requests * secondsPerRequest;
   return [
     { component, item: 'requests', quantity: requests / 1e6, price: 'runRequests' },
     { component, item: 'CPU', quantity: seconds * plant.functionVcpu, price: 'runCpu' },
@@ -236,7 +239,21 @@ export function billPlant(prices: PriceTable, plant: Plant, sizes: Sizes = measu
   // Compressed size: gzip NDJSON stands in (BigQuery's columnar compression of clustered rows
   // does at least as well), so the physical figure errs high.
   const physicalPerDay = (readingsPerMonth / 30) * sizes.rawBytesPerReading;
-  const compactedPerMonth = plant.sites * days; // one compacted object per site and day
+  const compactedPerMonth = Math.max(plant.sites, Math.ceil(rawPerDay / (64 * 2 ** 20))) * days; // ≥ one compacted object per site and day
+  const daily = dailyRunTime({
+    readingsPerDay: readingsPerMonth / 30,
+    objectsPerDay: batches / 30,
+    sites: plant.sites,
+    rawBytesPerReading: sizes.rawBytesPerReading,
+    bigqueryBytesPerRow: sizes.bigqueryBytesPerRow,
+    coldlineAgeDays: plant.coldlineAgeDays,
+    daysInLake: daysKept,
+  });
+  // Every run lists the lake: the uncompacted newest days object by object, older days as their compacted objects.
+  const listedPerRun = (plant.coldlineAgeDays + 1) * (batches / 30) + Math.max(0, daysKept - plant.coldlineAgeDays - 1) * (compactedPerMonth / days);
+  // Coldline's 90-day minimum: data deleted earlier is billed the days it missed.
+  const coldlineStay = plant.retentionDays === null ? Infinity : plant.retentionDays - plant.coldlineAgeDays;
+  const earlyDays = plant.retentionDays !== null && plant.month * 30 > plant.retentionDays && coldlineStay < 90 ? 90 - Math.max(0, coldlineStay) : 0;
   const items: Omit<BillLine, 'list' | 'billed'>[] = [
     { component: 'Pub/Sub', item: 'readings: publish + detect and land deliveries', quantity: (3 * batches * messageBytes) / TIB, price: 'pubsubThroughput' },
     { component: 'Pub/Sub', item: 'alerts: publish + notify delivery', quantity: (2 * alarms * 2 * PUBSUB_MIN_BYTES) / TIB, price: 'pubsubThroughput' },
@@ -244,15 +261,21 @@ export function billPlant(prices: PriceTable, plant: Plant, sizes: Sizes = measu
     ...functionLines(plant, 'land', batches),
     ...functionLines(plant, 'detect', batches),
     ...functionLines(plant, 'notify', alarms * 2),
-    ...functionLines(plant, 'daily', days),
+    ...functionLines(plant, 'daily', days, daily.seconds),
     { component: 'Cloud Storage', item: 'land: one raw object per batch (insert)', quantity: batches / 1000, price: 'storageClassAStandard' },
     { component: 'Cloud Storage', item: 'detect: site state write per batch', quantity: batches / 1000, price: 'storageClassAStandard' },
     { component: 'Cloud Storage', item: 'detect: site state read per batch', quantity: batches / 1000, price: 'storageClassBStandard' },
-    { component: 'Cloud Storage', item: 'daily: list and compact (insert)', quantity: (batches / 1000 + compactedPerMonth) / 1000, price: 'storageClassAStandard' },
-    { component: 'Cloud Storage', item: 'daily: read every raw object (row checks, compaction)', quantity: batches / 1000, price: 'storageClassBStandard' },
+    { component: 'Cloud Storage', item: 'daily: list the lake every run (1,000 objects a page)', quantity: (days * Math.ceil(listedPerRun / 1000)) / 1000, price: 'storageClassAStandard' },
+    { component: 'Cloud Storage', item: 'daily: write compacted objects (insert)', quantity: compactedPerMonth / 1000, price: 'storageClassAStandard' },
+    { component: 'Cloud Storage', item: 'daily: mark each source before compaction (metadata patch)', quantity: batches / 1000, price: 'storageClassAStandard' },
+    // The load itself reads nothing: BigQuery reads gs:// server-side (no operation charge); compaction reads each object once.
+    { component: 'Cloud Storage', item: 'daily: compaction reads each raw object once', quantity: batches / 1000, price: 'storageClassBStandard' },
     { component: 'Cloud Storage', item: 'daily: move compacted objects to Coldline (rewrite)', quantity: compactedPerMonth / 1000, price: 'storageClassAColdline' },
     { component: 'Cloud Storage', item: `Standard: newest ${Math.min(daysKept, plant.coldlineAgeDays)} days of raw data`, quantity: (Math.min(daysKept, plant.coldlineAgeDays) * rawPerDay) / GIB, price: 'storageStandard' },
     { component: 'Cloud Storage', item: `Coldline: ${Math.max(0, daysKept - plant.coldlineAgeDays)} older days of raw data`, quantity: (Math.max(0, daysKept - plant.coldlineAgeDays) * rawPerDay) / GIB, price: 'storageColdline' },
+    ...(earlyDays > 0
+      ? [{ component: 'Cloud Storage', item: `Coldline early deletion (${Math.max(0, coldlineStay)} of its 90 minimum days)`, quantity: (earlyDays * rawPerDay) / GIB, price: 'storageColdline' as const }]
+      : []),
     ...bigqueryStorageLines(plant, bqDays, bqPerDay, physicalPerDay),
     { component: 'BigQuery', item: 'analysts\' queries (stated volume)', quantity: plant.queryTiBPerMonth, price: 'bigqueryQueries' },
     { component: 'Scheduler', item: 'daily job', quantity: 1, price: 'schedulerJobs' },
@@ -265,6 +288,7 @@ export function billPlant(prices: PriceTable, plant: Plant, sizes: Sizes = measu
     batchesPerMonth: batches,
     perMillionReadings: bill.list / (readingsPerMonth / 1e6),
     coldlineRebuildPerMonthOfData: ((30 * rawPerDay) / GIB) * prices.storageColdlineRetrieval.price,
+    daily,
   };
 }
 

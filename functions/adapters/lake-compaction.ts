@@ -18,9 +18,31 @@ export interface WrittenObject {
   readonly md5Base64: string;
 }
 
-/** Marks each source with the compacted object that will replace it (see fingerprint.ts). */
+/**
+ * Requests to Cloud Storage at once for marks and deletes: a day at R1 compacts 86,400 objects,
+ * which one at a time (~30 ms each) would take the whole time budget twice over.
+ */
+export const OBJECT_REQUESTS_AT_ONCE = 16;
+
+/** Runs `fn` on every name, at most `limit` at once; waits for all, then throws the first error. */
+async function eachName(names: readonly string[], fn: (name: string) => Promise<void>, limit = OBJECT_REQUESTS_AT_ONCE): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < names.length && errors.length === 0) {
+      const name = names[next++]!;
+      await fn(name).catch((err: unknown) => errors.push(err));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, names.length) }, worker));
+  if (errors.length > 0) throw errors[0];
+}
+
+/** Marks each source with the compacted object that will replace it (see fingerprint.ts); order does not matter. */
 export async function markSources(bucket: Bucket, sources: readonly string[], target: string): Promise<void> {
-  for (const name of sources) await bucket.file(name).setMetadata({ metadata: { [COMPACTION_META.compactedInto]: target } });
+  await eachName(sources, async (name) => {
+    await bucket.file(name).setMetadata({ metadata: { [COMPACTION_META.compactedInto]: target } });
+  });
 }
 
 /**
@@ -88,13 +110,13 @@ export async function writeCompacted(
 
 /** Deletes objects; one already gone is fine (a retried run may have deleted it). */
 export async function deleteObjects(bucket: Bucket, names: readonly string[]): Promise<void> {
-  for (const name of names) {
+  await eachName(names, async (name) => {
     try {
       await bucket.file(name).delete();
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-  }
+  });
 }
 
 /** Moves one object to Coldline (a rewrite in place; name, size and MD5 stay, so the fingerprint does). */

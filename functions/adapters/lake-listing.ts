@@ -3,6 +3,9 @@
 import type { Bucket, File } from '@google-cloud/storage';
 import { KIND_PREFIX, parseObjectName, type LakeObject, type ObjectKind } from '../daily/lake-objects.ts';
 import { isDay } from '../daily/days.ts';
+import { COMPACTION_META } from '../daily/fingerprint.ts';
+
+const COMPACTION_KEYS: ReadonlySet<string> = new Set(Object.values(COMPACTION_META));
 
 const PAGE = 1000;
 
@@ -35,11 +38,16 @@ export async function listDayObjects(bucket: Bucket, day: string, kinds: readonl
   const objects: LakeObject[] = [];
   const ignored: string[] = [];
   for (const kind of kinds) {
-    const [files] = await bucket.getFiles({ prefix: `${KIND_PREFIX[kind]}dt=${day}/` });
-    for (const file of files) {
-      if (parseObjectName(file.name) === null) ignored.push(file.name);
-      else objects.push(toLakeObject(file));
-    }
+    // Page by page, so only a page of the client's File objects (a few kB each) is alive at once.
+    let pageToken: string | undefined;
+    do {
+      const [files, next] = await bucket.getFiles({ prefix: `${KIND_PREFIX[kind]}dt=${day}/`, autoPaginate: false, maxResults: PAGE, ...(pageToken ? { pageToken } : {}) });
+      for (const file of files) {
+        if (parseObjectName(file.name) === null) ignored.push(file.name);
+        else objects.push(toLakeObject(file));
+      }
+      pageToken = (next as { pageToken?: string } | null)?.pageToken;
+    } while (pageToken);
   }
   return { objects, ignored };
 }
@@ -53,6 +61,12 @@ export function toLakeObject(file: File): LakeObject {
     md5Hash: m.md5Hash,
     crc32c: m.crc32c,
     storageClass: m.storageClass,
-    metadata: Object.fromEntries(Object.entries(custom).map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v)])),
+    // Only compaction's keys: the plan never reads land's (messageId, source, contentSha256), and
+    // they are a third of an object's memory (README, daily run at scale).
+    metadata: Object.fromEntries(
+      Object.entries(custom)
+        .filter(([k]) => COMPACTION_KEYS.has(k))
+        .map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v)]),
+    ),
   };
 }

@@ -41,7 +41,7 @@ export async function runLifecycle(ctx: DailyContext, plan: LifecyclePlan, deadl
       break;
     }
     try {
-      await lifecycleOfDay(ctx, day, counts);
+      await lifecycleOfDay(ctx, day, counts, deadline);
       days.push(day.day);
     } catch (err) {
       const message = `lifecycle of ${day.day} stopped: ${(err as Error).message}. No rows are lost (every step keeps them); the next run continues.`;
@@ -52,10 +52,10 @@ export async function runLifecycle(ctx: DailyContext, plan: LifecyclePlan, deadl
   return { days, ...counts, notLoaded: plan.notLoaded, errors };
 }
 
-async function lifecycleOfDay(ctx: DailyContext, plan: DayLifecycle, counts: Counts): Promise<void> {
+async function lifecycleOfDay(ctx: DailyContext, plan: DayLifecycle, counts: Counts, deadline: number | undefined): Promise<void> {
   await timed(ctx.timings, 'compaction', async () => {
     for (const pending of plan.pending) await finishPending(ctx, pending, counts);
-    for (const group of plan.compactions) await compact(ctx, group, counts);
+    await compactGroups(ctx, plan, counts, deadline);
   });
   // Objects may have arrived since the listing: move only if the day is still exactly what was
   // loaded; otherwise the next run reloads it first.
@@ -74,6 +74,37 @@ async function lifecycleOfDay(ctx: DailyContext, plan: DayLifecycle, counts: Cou
       counts.deleted += objects.length;
     });
   }
+}
+
+/**
+ * The day's compactions, `concurrency` at once (each has its own sources and target), in batches
+ * bounded by the time budget: none starts after the deadline. A day stopped half way is safe
+ * (every step keeps the fingerprint) and the next run compacts the rest.
+ */
+async function compactGroups(ctx: DailyContext, plan: DayLifecycle, counts: Counts, deadline: number | undefined): Promise<void> {
+  const groups = plan.compactions;
+  let next = 0;
+  let done = 0;
+  let stopped = false;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < groups.length && errors.length === 0) {
+      if (deadline !== undefined && Date.now() > deadline) {
+        stopped = true;
+        return;
+      }
+      const group = groups[next++]!;
+      try {
+        await compact(ctx, group, counts);
+        done += 1;
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ctx.settings.concurrency, groups.length) }, worker));
+  if (errors.length > 0) throw errors[0];
+  if (stopped) throw new Error(`time budget used up while compacting ${plan.day} (${done} of ${groups.length} compactions done); the next run continues`);
 }
 
 async function finishPending(ctx: DailyContext, pending: PendingCompaction, counts: Counts): Promise<void> {

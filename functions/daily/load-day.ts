@@ -1,5 +1,6 @@
-// Loads one day from the raw zone: read and check every object, stage the good rows in the run's
-// staging tables (emptied first), replace the day in `readings` and `alarm_events` in one transaction (deduped),
+// Loads one day from the raw zone: stage the day's objects straight from gs:// (stage-direct.ts),
+// or, when BigQuery refuses a row or rowChecks is 'always', read and check every object and stage
+// the good rows (day-reader.ts), in the run's staging tables (emptied first), replace the day in `readings` and `alarm_events` in one transaction (deduped),
 // write the day's load_audit row. A failure leaves the day as it was (on BigQuery) and is written
 // to load_audit as failed, so the next run retries it; other days are not affected.
 import { cellText, WarehouseError } from '../adapters/warehouse.ts';
@@ -13,6 +14,7 @@ import type { DayToLoad } from './plan.ts';
 import type { DayReport } from './report.ts';
 import type { BadRow } from './row-checks.ts';
 import { replaceDayScript } from './replace-sql.ts';
+import { stageDirect, type DirectStaged } from './stage-direct.ts';
 import type { Staging } from './staging.ts';
 import type { SeenStat } from './tags.ts';
 import { timed } from './timings.ts';
@@ -45,8 +47,12 @@ export async function loadDay(ctx: DailyContext, staging: Staging, target: DayTo
   let rowsKept = 0;
   let error: string | undefined;
 
-  try {
-    read = await timed(ctx.timings, 'read', () => readDay(ctx.raw, effectiveObjects(objects), ctx.settings.concurrency)).catch((err: Error) => {
+  let direct: DirectStaged | undefined;
+  const { start, end } = dayBounds(day);
+  const effective = effectiveObjects(objects);
+
+  async function stageChecked(): Promise<void> {
+    read = await timed(ctx.timings, 'read', () => readDay(ctx.raw, effective, ctx.settings.concurrency)).catch((err: Error) => {
       throw new DayFailure(`${err.message}. Nothing of ${day} was changed; the next run retries the day.`, { cause: err });
     });
     const dayRead = read;
@@ -65,7 +71,20 @@ export async function loadDay(ctx: DailyContext, staging: Staging, target: DayTo
         { cause: err },
       );
     });
-    const { start, end } = dayBounds(day);
+  }
+
+  try {
+    if (ctx.settings.rowChecks !== 'always') {
+      const names = { readings: [] as string[], 'alarm-events': [] as string[] };
+      for (const o of effective) names[o.name.startsWith('readings/') ? 'readings' : 'alarm-events'].push(o.name);
+      direct = await stageDirect(ctx, staging, names, start, end).catch((err: Error) => {
+        // Not a failure of the day: the checked path stages it again and names each bad line.
+        ctx.log.warn(`${day}: checking its raw objects line by line: ${err.message}`, { day, runId: ctx.runId });
+        return undefined;
+      });
+      if (direct !== undefined) jobIds.push(...direct.jobIds);
+    }
+    if (direct === undefined) await stageChecked();
     const result = await timed(ctx.timings, 'replace', () =>
       ctx.warehouse.query<TagStatRow>(
         replaceDayScript({
@@ -93,9 +112,9 @@ export async function loadDay(ctx: DailyContext, staging: Staging, target: DayTo
   const readings = read?.readings;
   const alarms = read?.['alarm-events'];
   const bad: BadRow[] = [...(readings?.bad ?? []), ...(alarms?.bad ?? [])];
-  const files = (readings?.files ?? 0) + (alarms?.files ?? 0);
-  const bytes = (readings?.bytes ?? 0) + (alarms?.bytes ?? 0);
-  const rowsIn = readings?.rows ?? 0;
+  const files = direct ? effective.length : (readings?.files ?? 0) + (alarms?.files ?? 0);
+  const bytes = direct ? effective.reduce((n, o) => n + o.size, 0) : (readings?.bytes ?? 0) + (alarms?.bytes ?? 0);
+  const rowsIn = direct ? direct.readings : (readings?.rows ?? 0);
   const status = error === undefined ? 'succeeded' : 'failed';
   const finished = ctx.now();
 
@@ -134,7 +153,7 @@ export async function loadDay(ctx: DailyContext, staging: Staging, target: DayTo
     duplicatesDropped: auditRow.duplicates_dropped,
     badRows: bad.length,
     badRowSamples: bad.slice(0, 5),
-    alarmEvents: alarms?.eventIds.size ?? 0,
+    alarmEvents: direct ? direct.eventIds : (alarms?.eventIds.size ?? 0),
     jobIds,
     durationMs: Math.round(performance.now() - t0),
     ...(error === undefined ? {} : { error }),

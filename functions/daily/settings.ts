@@ -25,6 +25,20 @@ export interface DailySettings {
   readonly maxCompactedBytes: number;
   /** How many objects are read, listed or moved at once. */
   readonly concurrency: number;
+  /**
+   * 'on-refusal' (default): BigQuery loads a day's objects from gs:// and the job reads them only
+   * when BigQuery refuses a row; 'always': read and check every line first (stage-direct.ts).
+   */
+  readonly rowChecks?: RowChecks | undefined;
+}
+
+export type RowChecks = 'on-refusal' | 'always';
+export const ROW_CHECKS_ENV = 'PLANTLAKE_DAILY_ROW_CHECKS';
+
+function rowChecks(env: Env): RowChecks {
+  const v = env[ROW_CHECKS_ENV]?.trim() || 'on-refusal';
+  if (v !== 'on-refusal' && v !== 'always') throw new Error(`${ROW_CHECKS_ENV} is ${JSON.stringify(v)}; set it to on-refusal (the default) or always`);
+  return v;
 }
 
 export interface SettingOverrides {
@@ -57,5 +71,6 @@ export function dailySettings(env: Env, overrides: SettingOverrides = {}): Daily
     location: overrides.location ?? (env[BQ_LOCATION_ENV]?.trim() || undefined),
     maxCompactedBytes: overrides.maxCompactedBytes ?? DEFAULT_MAX_COMPACTED_BYTES,
     concurrency: 8,
+    rowChecks: rowChecks(env),
   };
 }

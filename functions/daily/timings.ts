@@ -1,6 +1,6 @@
 // Where a daily run spends its time, per step, summed over days: reported in the JSON answer and
 // printed by the benchmark.
-export const STEPS = ['listing', 'read', 'stagingLoad', 'replace', 'audit', 'tags', 'compaction', 'storageClass', 'retention'] as const;
+export const STEPS = ['listing', 'read', 'stagingLoad', 'rowChecks', 'replace', 'audit', 'tags', 'compaction', 'storageClass', 'retention'] as const;
 export type Step = (typeof STEPS)[number];
 export type Timings = Record<Step, number>;
 
