@@ -1,7 +1,7 @@
 // The tag catalog (YAML or JSON): KKS → description, unit, site, area, equipment, legacy name,
 // and the storage tanks (strapping, product, flows). Checked like a batch: schema, then every tag
 // as a KKS code, then (site, tag) unique, then the tanks (functions/core/tanks.ts).
-import { parseDocument } from 'yaml';
+import { readConfigDocument } from './config-document.ts';
 import { TagCatalog, type TagCatalogEntry } from '../../schemas/tag-catalog.ts';
 import { parseKks, type KksCode } from './kks.ts';
 import { summarise, type Problem } from './problems.ts';
@@ -29,13 +29,9 @@ export type CatalogResult =
 const schema = compileSchema(TagCatalog);
 
 export function parseTagCatalog(input: string | unknown): CatalogResult {
-  let value = input;
-  if (typeof input === 'string') {
-    const doc = parseDocument(input, { prettyErrors: true });
-    const error = doc.errors[0];
-    if (error !== undefined) return fail([{ path: '', reason: `not valid YAML or JSON: ${error.message.split('\n')[0]}; fix the syntax at that line` }]);
-    value = doc.toJS();
-  }
+  const read = readConfigDocument(input);
+  if (!read.ok) return fail([read.problem]);
+  const value = read.value;
   if (!schema.check(value)) return fail(schema.problems(value));
   const problems: Problem[] = [];
   const entries: CatalogEntry[] = [];

@@ -2,7 +2,7 @@
 // bands covering each weekday hour exactly once, meters at a tariffed site), then expanded into
 // the rows of BigQuery `tariffs` (one per tariff, weekday and local hour: a price grid the cost
 // views join on) and `energy_meters`. Pure: no cloud imports.
-import { parseDocument } from 'yaml';
+import { readConfigDocument } from './config-document.ts';
 import { TariffsDocument, WEEKDAYS, type EnergyMeter, type TariffEntry } from '../../schemas/tariffs.ts';
 import { parseKks } from './kks.ts';
 import { summarise, type Problem } from './problems.ts';
@@ -87,13 +87,9 @@ function checkBands(entry: TariffEntry, base: string, problems: Problem[]): void
 }
 
 export function parseTariffs(input: string | unknown): TariffsResult {
-  let value = input;
-  if (typeof input === 'string') {
-    const doc = parseDocument(input, { prettyErrors: true });
-    const error = doc.errors[0];
-    if (error !== undefined) return fail([{ path: '', reason: `not valid YAML or JSON: ${error.message.split('\n')[0]}; fix the syntax at that line` }]);
-    value = doc.toJS();
-  }
+  const read = readConfigDocument(input);
+  if (!read.ok) return fail([read.problem]);
+  const value = read.value;
   if (!schema.check(value)) return fail(schema.problems(value));
   const problems: Problem[] = [];
   const bySite = new Map<string, number[]>();

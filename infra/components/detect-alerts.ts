@@ -9,9 +9,8 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { DETECT_LOG_EVENTS, LAND_BATCH_EVENT } from '../../functions/core/resources.ts';
+import { runbook } from './ops-alerts.ts';
 
-/** The pointer ops-alerts.ts puts in every policy: a README runbook entry of the same title. */
-const runbook = (entry: string) => `\n\nRunbook: README.md, section "Runbook", entry "${entry}".`;
 
 export interface DetectAlertsArgs {
   readonly stack: string;

@@ -36,7 +36,8 @@ interface CountAlert {
 const runLogs = `resource.type="cloud_run_revision"`;
 
 /** The runbook text every policy carries ends with where to read more. */
-const runbook = (section: string) => `\n\nRunbook: README.md, section "Runbook", entry "${section}".`;
+/** The pointer every alert policy carries to its README runbook entry (checked by a test). */
+export const runbook = (section: string) => `\n\nRunbook: README.md, section "Runbook", entry "${section}".`;
 
 export function opsAlertSpecs(args: Pick<OpsAlertsArgs, 'dailyService' | 'quarantinePerSiteHourly'>): CountAlert[] {
   return [
