@@ -12,7 +12,7 @@ import { createClients } from '../functions/adapters/clients.ts';
 import { TABLE_FIELDS, tableMetadata } from '../functions/adapters/bigquery-tables.ts';
 import { createWarehouse } from '../functions/adapters/warehouse.ts';
 import { TABLES } from '../functions/core/resources.ts';
-import { dayRange } from '../functions/daily/days.ts';
+import { dayRange } from '../functions/core/lake-paths.ts';
 import { dayQuery, exportDays } from '../cli/export.ts';
 import { openParquetSink } from '../cli/parquet-sink.ts';
 import { startEmulators } from '../local/emulators/stack.ts';
