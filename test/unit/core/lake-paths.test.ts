@@ -49,8 +49,8 @@ describe('detect objects in the raw bucket', () => {
   });
 });
 
-// Days, day folders of both kinds and compaction names: moved here from functions/daily/ (days.ts,
-// lake-objects.ts, compaction-names.ts, the metadata keys of fingerprint.ts) with the naming.
+// Days, day folders of both kinds, compaction names and the metadata keys compaction writes: the
+// naming the daily job and its adapters share.
 describe('days', () => {
   it('accepts only real calendar days BigQuery DATE can hold', () => {
     expect(isDay('2024-02-29')).toBe(true);
