@@ -176,6 +176,19 @@ export function gsUri(bucket: string, name: string): string {
   return `gs://${bucket}/${name}`;
 }
 
+/**
+ * `alarm-events/dt=DAY/site=S/<file>.ndjson.gz`: detect's alarm events of one batch and day
+ * (`file` is the batch id, or the batch id and an outbox id when that name holds other events).
+ */
+export function alarmEventsObjectName(day: string, site: string, file: string): string {
+  return `${KIND_PREFIX['alarm-events']}dt=${day}/site=${site}/${file}.ndjson.gz`;
+}
+
+/** `state/alarms/outbox/site=S/<id>.json`: beside the state, inside detect's writable prefix. */
+export function outboxObjectName(site: string, id: string): string {
+  return `${OBJECTS.alarmOutboxPrefix}site=${site}/${id}.json`;
+}
+
 // ── Compacted objects ───────────────────────────────────────────────────────────────────────
 // Names of compacted objects: `<kind>/dt=DAY/site=S/compacted-<16 hex>.ndjson.gz`. The hash is over
 // the sources, so retrying a compaction that stopped half-way writes to the same name (and the
