@@ -1,9 +1,10 @@
 // Lake naming, in one place: how objects in the raw bucket are named and how a name reads back.
-// Raw readings objects, the UTC days the lake is cut into, the two kinds of day folders (readings,
-// alarm events), compacted objects and the metadata keys compaction writes, quarantine records.
-// Pure: names in, names or parts out; what the daily job does with them stays in functions/daily.
+// Raw readings objects and quarantine records here first; below them the UTC days the lake is cut
+// into, the day folders of both kinds (readings, alarm events) and their parsing, alarm-events and
+// outbox objects, compacted objects and the metadata keys compaction writes. Pure: what the daily
+// job and detect do with these names stays in functions/daily and functions/adapters.
 //
-// A raw object is a pure function of (UTC day, site, batchId), so
+// Object names in the raw bucket. A raw object is a pure function of (UTC day, site, batchId), so
 // a resent batch maps to the same names and `ifGenerationMatch=0` turns the resend into a no-op.
 // A batch whose readings span midnight (UTC) becomes one object per day. A resend whose readings
 // differ (a gateway whose batch counter restarted) lands beside it under a content-addressed name
@@ -20,50 +21,6 @@ const SITE = new RegExp(SITE_PATTERN);
 const RAW_NAME = new RegExp(
   `^${OBJECTS.readingsPrefix}dt=(\\d{4}-\\d{2}-\\d{2})/site=(${SITE_PATTERN.slice(1, -1)})/(${BATCH_ID_PATTERN.slice(1, -1)})(?:~([0-9a-f]{16}))?\\.ndjson\\.gz$`,
 );
-
-// ── Days ────────────────────────────────────────────────────────────────────────────────────
-// UTC calendar days as `YYYY-MM-DD` strings: the unit the daily job plans, loads and audits.
-// A day is the UTC day of the readings' `ts` (the raw zone's `dt=` folder).
-
-const DAY_MS = 86_400_000;
-
-/**
- * True for a real calendar day written `YYYY-MM-DD` (not 2024-02-30) that BigQuery's DATE can hold
- * (from 0001-01-01): a folder of year 0000 can never load, so it is not a day to plan.
- */
-export function isDay(text: string): boolean {
-  if (!DAY.test(text) || text < '0001-01-01') return false;
-  const ms = Date.parse(`${text}T00:00:00Z`);
-  return !Number.isNaN(ms) && utcDay(ms) === text;
-}
-
-/** Epoch ms of the day's first instant (00:00:00 UTC). */
-export function dayStartMs(day: string): number {
-  return Date.parse(`${day}T00:00:00Z`);
-}
-
-export function addDays(day: string, n: number): string {
-  return utcDay(dayStartMs(day) + n * DAY_MS);
-}
-
-/** Whole days from `from` to `to` (positive when `to` is later). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((dayStartMs(to) - dayStartMs(from)) / DAY_MS);
-}
-
-/** Every day from `from` to `to`, both included. */
-export function dayRange(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
-  return days;
-}
-
-/** `[start, end)` of the day as RFC 3339 UTC, the bounds every query on `readings` filters on. */
-export function dayBounds(day: string): { start: string; end: string } {
-  return { start: `${day}T00:00:00Z`, end: `${addDays(day, 1)}T00:00:00Z` };
-}
-
-// ── Raw readings objects ────────────────────────────────────────────────────────────────────
 
 export interface RawObjectKey {
   readonly day: string;
@@ -119,6 +76,65 @@ export function readingsByDay(batch: ReadingBatch): Array<{ day: string; reading
   });
   return [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, readings]) => ({ day, readings }));
 }
+
+/**
+ * `quarantine/dt=YYYY-MM-DD/<id>.json` for a rejected message, by the day it was quarantined.
+ * `id` is the Pub/Sub messageId (a redelivery overwrites nothing with ifGenerationMatch=0) or a
+ * payload hash; an id outside the safe charset is replaced by its sha256.
+ */
+export function quarantineObjectName(now: Date, id: string): string {
+  const safe = BATCH_ID.test(id) ? id : sha256Hex(id);
+  return `${OBJECTS.quarantinePrefix}dt=${utcDay(now.getTime())}/${safe}.json`;
+}
+
+/** Hex sha256 of a payload, for naming a quarantined message that has no messageId. */
+export function sha256Hex(payload: Uint8Array | string): string {
+  return createHash('sha256').update(payload).digest('hex');
+}
+
+// ── Days ────────────────────────────────────────────────────────────────────────────────────
+// UTC calendar days as `YYYY-MM-DD` strings: the unit the daily job plans, loads and audits.
+// A day is the UTC day of the readings' `ts` (the raw zone's `dt=` folder).
+
+const DAY_MS = 86_400_000;
+
+/**
+ * True for a real calendar day written `YYYY-MM-DD` (not 2024-02-30) that BigQuery's DATE can hold
+ * (from 0001-01-01): a folder of year 0000 can never load, so it is not a day to plan.
+ */
+export function isDay(text: string): boolean {
+  if (!DAY.test(text) || text < '0001-01-01') return false;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(ms) && utcDay(ms) === text;
+}
+
+/** Epoch ms of the day's first instant (00:00:00 UTC). */
+export function dayStartMs(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}
+
+export function addDays(day: string, n: number): string {
+  return utcDay(dayStartMs(day) + n * DAY_MS);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((dayStartMs(to) - dayStartMs(from)) / DAY_MS);
+}
+
+/** Every day from `from` to `to`, both included. */
+export function dayRange(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+/** `[start, end)` of the day as RFC 3339 UTC, the bounds every query on `readings` filters on. */
+export function dayBounds(day: string): { start: string; end: string } {
+  return { start: `${day}T00:00:00Z`, end: `${addDays(day, 1)}T00:00:00Z` };
+}
+
+// ── Raw readings objects ────────────────────────────────────────────────────────────────────
 
 // ── Day folders of both kinds ───────────────────────────────────────────────────────────────
 // The raw objects the daily job reads, as plain data (what a bucket listing says about each), and
@@ -205,20 +221,3 @@ export const COMPACTION_META = {
   /** On a source object: the full name of the compacted object that takes its place. */
   compactedInto: 'plantlake-compacted-into',
 } as const;
-
-// ── Quarantine ──────────────────────────────────────────────────────────────────────────────
-
-/**
- * `quarantine/dt=YYYY-MM-DD/<id>.json` for a rejected message, by the day it was quarantined.
- * `id` is the Pub/Sub messageId (a redelivery overwrites nothing with ifGenerationMatch=0) or a
- * payload hash; an id outside the safe charset is replaced by its sha256.
- */
-export function quarantineObjectName(now: Date, id: string): string {
-  const safe = BATCH_ID.test(id) ? id : sha256Hex(id);
-  return `${OBJECTS.quarantinePrefix}dt=${utcDay(now.getTime())}/${safe}.json`;
-}
-
-/** Hex sha256 of a payload, for naming a quarantined message that has no messageId. */
-export function sha256Hex(payload: Uint8Array | string): string {
-  return createHash('sha256').update(payload).digest('hex');
-}
