@@ -110,7 +110,7 @@ describe('the rules fail on a back-edge', () => {
     ['a function folder → another', 'functions/sweep/sweep.ts', "import { commitSite } from '../detect/site-commit.ts';", 'a function folder imports no other function folder'],
     ['a function folder → infra', 'functions/daily/run.ts', "import { x } from '../../infra/config.ts';", 'functions import nothing above them (cli, local, infra, scripts, bench, test)'],
     ['a function folder → local', 'functions/land/land.ts', "export { x } from '../../local/repo-root.ts';", 'functions import nothing above them (cli, local, infra, scripts, bench, test)'],
-    ['cli → local', 'cli/ops-commands.ts', "import { Gateway } from '../local/plant/gateway.ts';", 'only local, scripts, bench and test import local'],
+    ['cli → local', 'cli/ops-commands.ts', "import { simulateDay } from '../local/plant/plant.ts';", 'only local, scripts, bench and test import local'],
     ['infra → cli', 'infra/index.ts', "import { x } from '../cli/query.ts';", 'infra imports no cli or local'],
     ['infra → local', 'infra/components/lake.ts', "import { repoRoot } from '../../local/repo-root.ts';", 'infra imports no cli or local'],
     ['cli → infra', 'cli/status.ts', "import { x } from '../infra/config.ts';", 'cli imports no infra'],
@@ -143,7 +143,7 @@ describe('the rules allow the direction', () => {
       'local/demo.ts': "import { uploadConfigObject } from '../cli/config-objects.ts';\nimport { Gateway } from '../cli/gateway.ts';\nimport { x } from '../infra/views.ts';",
       'scripts/start.ts': "import { repoRoot } from '../local/repo-root.ts';",
       'bench/scale.bench.ts': "import { startEmulators } from '../local/emulators/stack.ts';",
-      'test/unit/x.test.ts': "import { Gateway } from '../../local/plant/gateway.ts';\nimport { x } from '../../scripts/start.ts';",
+      'test/unit/x.test.ts': "import { simulateDay } from '../../local/plant/plant.ts';\nimport { x } from '../../scripts/start.ts';",
     })).toEqual([]);
   });
 });
