@@ -17,7 +17,7 @@ import { createContext } from '../functions/daily/context.ts';
 import { runDaily } from '../functions/daily/run.ts';
 import { STEPS } from '../functions/daily/timings.ts';
 import { startEmulators } from '../local/emulators/stack.ts';
-import { assertNodeVersion } from '../local/node-version.ts';
+import { assertNodeVersion } from '../cli/node-version.ts';
 
 const TAGS = Number(process.env.BENCH_DAILY_TAGS ?? 100);
 const STEP_SECONDS = Number(process.env.BENCH_DAILY_STEP_SECONDS ?? 10);

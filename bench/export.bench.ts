@@ -12,11 +12,11 @@ import { createClients } from '../functions/adapters/clients.ts';
 import { TABLE_FIELDS, tableMetadata } from '../functions/adapters/bigquery-tables.ts';
 import { createWarehouse } from '../functions/adapters/warehouse.ts';
 import { TABLES } from '../functions/core/resources.ts';
-import { dayRange } from '../functions/daily/days.ts';
+import { dayRange } from '../functions/core/lake-paths.ts';
 import { dayQuery, exportDays } from '../cli/export.ts';
 import { openParquetSink } from '../cli/parquet-sink.ts';
 import { startEmulators } from '../local/emulators/stack.ts';
-import { assertNodeVersion } from '../local/node-version.ts';
+import { assertNodeVersion } from '../cli/node-version.ts';
 
 const DAYS = Number(process.env.BENCH_EXPORT_DAYS ?? 2);
 const TAGS = Number(process.env.BENCH_EXPORT_TAGS ?? 50);

@@ -19,8 +19,8 @@ import { createClients } from '../functions/adapters/clients.ts';
 import { eventId, OBJECTS } from '../functions/core/index.ts';
 import { startEmulators } from '../local/emulators/stack.ts';
 import { startLocalFunctions } from '../local/functions/pipeline.ts';
-import { Gateway } from '../local/plant/gateway.ts';
-import { sitePublisher } from '../local/plant/site-publisher.ts';
+import { Gateway } from '../cli/gateway.ts';
+import { sitePublisher } from '../cli/site-publisher.ts';
 import { pipelineNames, provision } from '../local/provision.ts';
 
 const SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 180);

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClients } from '../functions/adapters/clients.ts';
 import { deserializeSnapshot, OBJECTS } from '../functions/core/index.ts';
-import { repoRoot } from '../local/emulators/build.ts';
+import { repoRoot } from '../local/repo-root.ts';
 import { startEmulators } from '../local/emulators/stack.ts';
 import { startLocalFunctions } from '../local/functions/pipeline.ts';
 import { launchChromium } from '../local/panel/chromium.ts';

@@ -17,8 +17,8 @@ import { dailySettings } from '../functions/daily/settings.ts';
 import { STEPS } from '../functions/daily/timings.ts';
 import { startEmulators } from '../local/emulators/stack.ts';
 import { startLocalFunctions } from '../local/functions/pipeline.ts';
-import { assertNodeVersion } from '../local/node-version.ts';
-import { sitePublisher } from '../local/plant/site-publisher.ts';
+import { assertNodeVersion } from '../cli/node-version.ts';
+import { sitePublisher } from '../cli/site-publisher.ts';
 import { pipelineEnv, pipelineNames, provision } from '../local/provision.ts';
 
 const MINUTES = Number(process.env.BENCH_SCALE_MINUTES ?? 60);

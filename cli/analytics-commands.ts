@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createClients, targetFromEnv, type Clients } from '../functions/adapters/clients.ts';
 import { ENV } from '../functions/core/function-env.ts';
 import { DATASET, OBJECTS, parseTariffs } from '../functions/core/index.ts';
-import { dayRange } from '../functions/daily/days.ts';
+import { dayRange } from '../functions/core/lake-paths.ts';
 import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { checkSite, exportDataSql, exportDays, exportIncident, findIncident, type ExportTarget } from './export.ts';
 import { formatRows } from './query.ts';

@@ -6,7 +6,7 @@ import { createClients, targetFromEnv } from '../functions/adapters/clients.ts';
 import { createLogger } from '../functions/adapters/log.ts';
 import { ENV } from '../functions/core/function-env.ts';
 import { createContext, type DailyContext } from '../functions/daily/context.ts';
-import { isDay } from '../functions/daily/days.ts';
+import { isDay } from '../functions/core/lake-paths.ts';
 import { cliHolder, LeaseHeldError, withLease } from '../functions/daily/lease.ts';
 import type { RunReport } from '../functions/daily/report.ts';
 import { lifecyclePlanFor, planRun, runDaily, type RunOptions } from '../functions/daily/run.ts';

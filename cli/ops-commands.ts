@@ -8,14 +8,14 @@ import { Command, Option } from 'commander';
 import { createClients, EMULATOR_ENV, targetFromEnv, type Clients } from '../functions/adapters/clients.ts';
 import { ENV } from '../functions/core/function-env.ts';
 import { DATASET, DEAD_LETTER_SUBSCRIPTIONS, SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
-import { Gateway } from '../local/plant/gateway.ts';
-import { sitePublisher } from '../local/plant/site-publisher.ts';
+import { Gateway } from './gateway.ts';
+import { sitePublisher } from './site-publisher.ts';
 import { checkCatalog, checkRules, uploadConfigObject, type Checked } from './config-objects.ts';
 import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { formatRows, runQuery, sqlFor } from './query.ts';
 import { batchesFromReadings, formatOf, readingsFromText } from './readings-file.ts';
 import { quarantineGroups, readStatus, statusLines } from './status.ts';
-import { datasetId } from '../local/option-values.ts';
+import { datasetId } from './option-values.ts';
 
 
 function readText(path: string): string {

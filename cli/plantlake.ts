@@ -6,7 +6,7 @@
 // More commands are added in cli/*-commands.ts.
 import { EventEmitter } from 'node:events';
 import { Command, CommanderError } from 'commander';
-import { assertNodeVersion } from '../local/node-version.ts';
+import { assertNodeVersion } from './node-version.ts';
 import { registerCostCommand } from './cost-command.ts';
 import { registerDailyCommands, RunFailed, UsageError } from './daily-commands.ts';
 import { registerOpsCommands } from './ops-commands.ts';

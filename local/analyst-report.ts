@@ -4,7 +4,7 @@
 // filter on the day, so partitions are pruned).
 import type { BigQuery } from '@google-cloud/bigquery';
 import { formatRows } from '../cli/query.ts';
-import { isDay } from '../functions/daily/days.ts';
+import { isDay } from '../functions/core/lake-paths.ts';
 
 export interface ReportSection {
   title: string;

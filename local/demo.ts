@@ -15,10 +15,10 @@ import { createContext } from '../functions/daily/context.ts';
 import type { RunReport } from '../functions/daily/report.ts';
 import { runDaily } from '../functions/daily/run.ts';
 import { dailySettings } from '../functions/daily/settings.ts';
-import { repoRoot } from './emulators/build.ts';
+import { repoRoot } from './repo-root.ts';
 import { startLocalFunctions } from './functions/pipeline.ts';
-import { Gateway } from './plant/gateway.ts';
-import { sitePublisher } from './plant/site-publisher.ts';
+import { Gateway } from '../cli/gateway.ts';
+import { sitePublisher } from '../cli/site-publisher.ts';
 import { simulateDay } from './plant/plant.ts';
 import { pipelineEnv, provision, type PipelineNames } from './provision.ts';
 

@@ -17,7 +17,7 @@ import {
   bucketNames,
 } from '../functions/core/resources.ts';
 import { ENV } from '../functions/core/function-env.ts';
-import { repoRoot } from './emulators/build.ts';
+import { repoRoot } from './repo-root.ts';
 
 export interface PipelineNames {
   topics: { [K in keyof typeof TOPICS]: string };

@@ -12,7 +12,7 @@ import { createContext } from '../functions/daily/context.ts';
 import { runDaily } from '../functions/daily/run.ts';
 import { dailySettings } from '../functions/daily/settings.ts';
 import { startChatSink, uploadConfig } from './demo.ts';
-import { repoRoot } from './emulators/build.ts';
+import { repoRoot } from './repo-root.ts';
 import type { EmulatorEndpoints } from './emulators/stack.ts';
 import { startLocalFunctions } from './functions/pipeline.ts';
 import { freePort } from './gateway/free-port.ts';

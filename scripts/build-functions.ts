@@ -15,7 +15,7 @@ import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { CLIENT_PACKAGES } from '../functions/adapters/clients.ts';
 import { FUNCTIONS } from '../functions/core/resources.ts';
-import { assertNodeVersion } from '../local/node-version.ts';
+import { assertNodeVersion } from '../cli/node-version.ts';
 import { pruneLock, type PackageLock } from './bundle-lock.ts';
 
 const root = resolve(import.meta.dirname, '..');

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { assertNodeVersion } from '../local/node-version.ts';
+import { assertNodeVersion } from '../cli/node-version.ts';
 
 const root = resolve(import.meta.dirname, '..');
 

@@ -3,9 +3,9 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { envForTarget } from '../functions/adapters/clients.ts';
-import { repoRoot } from '../local/emulators/build.ts';
+import { repoRoot } from '../local/repo-root.ts';
 import { DEFAULT_PORTS, emulatorTargetOf, LOCAL_PROJECT_ID, probeStack, startEmulators, type EmulatorEndpoints } from '../local/emulators/stack.ts';
-import { assertNodeVersion } from '../local/node-version.ts';
+import { assertNodeVersion } from '../cli/node-version.ts';
 
 const HELP = `Usage: npm run emulators -- [--memory] [--data DIR]
 

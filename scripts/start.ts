@@ -4,12 +4,12 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { kksTag, pastDay, siteId } from '../local/option-values.ts';
+import { kksTag, pastDay, siteId } from '../cli/option-values.ts';
 import { createClients, envForTarget } from '../functions/adapters/clients.ts';
 import { analystReport, formatReport } from '../local/analyst-report.ts';
 import { daysAgo, runDemo } from '../local/demo.ts';
 import { DEFAULT_PORTS, emulatorTargetOf, LOCAL_PROJECT_ID, probeStack, startEmulators, type EmulatorEndpoints, type EmulatorStack } from '../local/emulators/stack.ts';
-import { assertNodeVersion } from '../local/node-version.ts';
+import { assertNodeVersion } from '../cli/node-version.ts';
 import { replayCsv } from '../local/plant/replay.ts';
 import { pipelineEnv, pipelineNames } from '../local/provision.ts';
 import { startLocalPanel } from '../local/panel/serve-panel.ts';

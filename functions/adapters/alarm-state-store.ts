@@ -3,7 +3,7 @@
 // object does not exist yet). Two detect instances racing on one site therefore cannot overwrite
 // each other: the loser gets `false` and evaluates again on the winner's state.
 // The commit also records, as custom metadata, the outbox of alarm events it made durable (see
-// functions/detect/outbox.ts), so the pointer and the state change in one atomic write.
+// functions/core/alarm-outbox.ts), so the pointer and the state change in one atomic write.
 import type { Bucket } from '@google-cloud/storage';
 import { deserializeState, emptyState, OBJECTS, serializeState, type AlarmState } from '../core/index.ts';
 import { isNotFound, isPreconditionFailed } from './storage-errors.ts';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Bucket, File } from '@google-cloud/storage';
-import { COMPACTION_META } from '../daily/fingerprint.ts';
+import { COMPACTION_META } from '../core/lake-paths.ts';
 import { isNotFound } from './storage-errors.ts';
 import { lineBatches } from './lake-lines.ts';
 

@@ -1,9 +1,7 @@
 // Listing the raw zone for the daily job: which days exist (one delimiter listing per kind, so a
 // lake of years costs a few pages, not a walk over every object), then the objects of one day.
 import type { Bucket, File } from '@google-cloud/storage';
-import { KIND_PREFIX, parseObjectName, type LakeObject, type ObjectKind } from '../daily/lake-objects.ts';
-import { isDay } from '../daily/days.ts';
-import { COMPACTION_META } from '../daily/fingerprint.ts';
+import { COMPACTION_META, isDay, KIND_PREFIX, parseObjectName, type LakeObject, type ObjectKind } from '../core/lake-paths.ts';
 
 const COMPACTION_KEYS: ReadonlySet<string> = new Set(Object.values(COMPACTION_META));
 

@@ -20,7 +20,11 @@ export {
 export { siteView, officeView, tagSeries, type SiteView, type OfficeView, type OfficeSite, type TankRow, type AlarmRow, type ProductTotal } from './panel-view.ts';
 export { parsePanelAccess, mayView, permittedSites, isHeadOffice, memberCovers, accessSites, type PanelAccess, type AccessResult } from './panel-access.ts';
 export { toReadingRow, toAlarmEventRow, toTagRow } from './rows.ts';
-export { rawObjectName, rawContentHash, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey } from './lake-paths.ts';
+export {
+  rawObjectName, rawContentHash, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey,
+  isDay, dayStartMs, addDays, daysBetween, dayRange, dayBounds,
+  KIND_PREFIX, parseObjectName, dayPrefix, gsUri, COMPACTED_FILE_PREFIX, COMPACTION_META, type ObjectKind, type ObjectName, type LakeObject,
+} from './lake-paths.ts';
 export { parseRfc3339, toUtcTimestamp, utcDay } from './time.ts';
 export { formatProblem, summarise, type Problem } from './problems.ts';
 export { decodeReadingsMessage, type ReadingsMessage, type MessageFormat } from './readings-message.ts';

@@ -1,3 +1,9 @@
+// Lake naming, in one place: how objects in the raw bucket are named and how a name reads back.
+// Raw readings objects and quarantine records here first; below them the UTC days the lake is cut
+// into, the day folders of both kinds (readings, alarm events) and their parsing, alarm-events and
+// outbox objects, compacted objects and the metadata keys compaction writes. Pure: what the daily
+// job and detect do with these names stays in functions/daily and functions/adapters.
+//
 // Object names in the raw bucket. A raw object is a pure function of (UTC day, site, batchId), so
 // a resent batch maps to the same names and `ifGenerationMatch=0` turns the resend into a no-op.
 // A batch whose readings span midnight (UTC) becomes one object per day. A resend whose readings
@@ -85,3 +91,133 @@ export function quarantineObjectName(now: Date, id: string): string {
 export function sha256Hex(payload: Uint8Array | string): string {
   return createHash('sha256').update(payload).digest('hex');
 }
+
+// ── Days ────────────────────────────────────────────────────────────────────────────────────
+// UTC calendar days as `YYYY-MM-DD` strings: the unit the daily job plans, loads and audits.
+// A day is the UTC day of the readings' `ts` (the raw zone's `dt=` folder).
+
+const DAY_MS = 86_400_000;
+
+/**
+ * True for a real calendar day written `YYYY-MM-DD` (not 2024-02-30) that BigQuery's DATE can hold
+ * (from 0001-01-01): a folder of year 0000 can never load, so it is not a day to plan.
+ */
+export function isDay(text: string): boolean {
+  if (!DAY.test(text) || text < '0001-01-01') return false;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(ms) && utcDay(ms) === text;
+}
+
+/** Epoch ms of the day's first instant (00:00:00 UTC). */
+export function dayStartMs(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}
+
+export function addDays(day: string, n: number): string {
+  return utcDay(dayStartMs(day) + n * DAY_MS);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((dayStartMs(to) - dayStartMs(from)) / DAY_MS);
+}
+
+/** Every day from `from` to `to`, both included. */
+export function dayRange(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+/** `[start, end)` of the day as RFC 3339 UTC, the bounds every query on `readings` filters on. */
+export function dayBounds(day: string): { start: string; end: string } {
+  return { start: `${day}T00:00:00Z`, end: `${addDays(day, 1)}T00:00:00Z` };
+}
+
+// ── Raw readings objects ────────────────────────────────────────────────────────────────────
+
+// ── Day folders of both kinds ───────────────────────────────────────────────────────────────
+// The raw objects the daily job reads, as plain data (what a bucket listing says about each), and
+// how their names split into kind, day, site and file.
+//   readings/dt=YYYY-MM-DD/site=S/<batchId>.ndjson.gz       (written by land)
+//   alarm-events/dt=YYYY-MM-DD/site=S/<batchId>.ndjson.gz   (written by detect)
+//   …/site=S/compacted-<hash>.ndjson.gz                     (written by the daily lifecycle)
+
+export type ObjectKind = 'readings' | 'alarm-events';
+
+export const KIND_PREFIX: Readonly<Record<ObjectKind, string>> = {
+  readings: OBJECTS.readingsPrefix,
+  'alarm-events': OBJECTS.alarmEventsPrefix,
+};
+
+/** What a listing tells about one object; enough to fingerprint, load and move it. */
+export interface LakeObject {
+  readonly name: string;
+  readonly size: number;
+  /** base64 MD5 of the stored bytes; absent on composite objects. */
+  readonly md5Hash?: string | undefined;
+  /** base64 CRC32C of the stored bytes; always present on Cloud Storage. */
+  readonly crc32c?: string | undefined;
+  readonly storageClass?: string | undefined;
+  /** Custom metadata (compaction bookkeeping: COMPACTION_META below, functions/daily/fingerprint.ts). */
+  readonly metadata?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+export interface ObjectName {
+  readonly kind: ObjectKind;
+  readonly day: string;
+  readonly site: string;
+  /** File name inside the site folder, without `.ndjson.gz`. */
+  readonly file: string;
+  /** `readings/dt=…/site=…/`: the folder compaction works in. */
+  readonly folder: string;
+}
+
+const OBJECT_NAME = /^(readings|alarm-events)\/dt=([^/]+)\/site=([^/]+)\/([^/]+)\.ndjson\.gz$/;
+
+/** The parts of a raw data object's name, or null for anything else (temp files, other prefixes). */
+export function parseObjectName(name: string): ObjectName | null {
+  const m = OBJECT_NAME.exec(name);
+  if (m === null || !isDay(m[2]!)) return null;
+  const kind = m[1] as ObjectKind;
+  return { kind, day: m[2]!, site: m[3]!, file: m[4]!, folder: `${kind}/dt=${m[2]}/site=${m[3]}/` };
+}
+
+/** `readings/dt=DAY/` (or alarm-events): where a day's objects of one kind live. */
+export function dayPrefix(kind: ObjectKind, day: string): string {
+  return `${KIND_PREFIX[kind]}dt=${day}/`;
+}
+
+export function gsUri(bucket: string, name: string): string {
+  return `gs://${bucket}/${name}`;
+}
+
+/**
+ * `alarm-events/dt=DAY/site=S/<file>.ndjson.gz`: detect's alarm events of one batch and day
+ * (`file` is the batch id, or the batch id and an outbox id when that name holds other events).
+ */
+export function alarmEventsObjectName(day: string, site: string, file: string): string {
+  return `${KIND_PREFIX['alarm-events']}dt=${day}/site=${site}/${file}.ndjson.gz`;
+}
+
+/** `state/alarms/outbox/site=S/<id>.json`: beside the state, inside detect's writable prefix. */
+export function outboxObjectName(site: string, id: string): string {
+  return `${OBJECTS.alarmOutboxPrefix}site=${site}/${id}.json`;
+}
+
+// ── Compacted objects ───────────────────────────────────────────────────────────────────────
+// Names of compacted objects: `<kind>/dt=DAY/site=S/compacted-<16 hex>.ndjson.gz`. The hash is over
+// the sources, so retrying a compaction that stopped half-way writes to the same name (and the
+// write, with ifGenerationMatch=0, finds it there). Batch ids may not start with "compacted-"
+// (schemas/reading-batch.ts), so no landed batch can look like one.
+export const COMPACTED_FILE_PREFIX = 'compacted-';
+
+/** Custom metadata keys written by compaction (what they mean: functions/daily/fingerprint.ts). */
+export const COMPACTION_META = {
+  /** On a compacted object: hex sum (mod 2^256) of the leaf hashes it replaces. */
+  sourcesSum: 'plantlake-sources-sum',
+  /** On a compacted object: how many leaves it replaces. */
+  sourcesCount: 'plantlake-sources-count',
+  /** On a source object: the full name of the compacted object that takes its place. */
+  compactedInto: 'plantlake-compacted-into',
+} as const;

@@ -156,7 +156,7 @@ export const OBJECTS = {
   /** Alarm state of one site, or of one of its shards when the state is sharded (state-shards.ts). */
   alarmState: (site: string, shard?: { readonly index: number; readonly count: number }) =>
     shard === undefined || shard.count <= 1 ? `state/alarms/site=${site}.json` : `state/alarms/site=${site}/shard=${shard.index}-of-${shard.count}.json`,
-  /** Alarm events a state commit holds until they are delivered (functions/detect/outbox.ts). */
+  /** Alarm events a state commit holds until they are delivered (functions/core/alarm-outbox.ts). */
   alarmOutboxPrefix: 'state/alarms/outbox/',
   /** notify's shared record of what it sent, per site/tag/condition (functions/notify/sent-ledger.ts). */
   notifyLedgerPrefix: 'notify/sent/',
@@ -166,7 +166,7 @@ export const OBJECTS = {
    */
   dailyLeasePrefix: 'daily/',
   dailyLease: 'daily/lease.json',
-  /** The sites that have an alarm state, for the STALE sweep (functions/detect/site-registry.ts). */
+  /** The sites that have an alarm state, for the STALE sweep (functions/adapters/site-registry.ts). */
   alarmSites: 'state/alarms/sites.json',
   readingsPrefix: 'readings/',
   quarantinePrefix: 'quarantine/',

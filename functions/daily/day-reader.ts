@@ -5,7 +5,7 @@
 import type { Bucket } from '@google-cloud/storage';
 import { CorruptObjectError, lineBatches } from '../adapters/lake-lines.ts';
 import { mapLimit } from './context.ts';
-import { gsUri, parseObjectName, type LakeObject, type ObjectKind } from './lake-objects.ts';
+import { gsUri, parseObjectName, type LakeObject, type ObjectKind } from '../core/lake-paths.ts';
 import { lineChecker, type BadRow } from './row-checks.ts';
 
 export interface KindRead {

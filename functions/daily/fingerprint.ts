@@ -18,17 +18,7 @@
 // Both kinds (readings, alarm events) of a day go into one fingerprint: either changing reloads
 // the day. Computed from a listing alone, never by reading objects: the daily run lists every day.
 import { createHash } from 'node:crypto';
-import type { LakeObject } from './lake-objects.ts';
-
-/** Custom metadata keys written by compaction. */
-export const COMPACTION_META = {
-  /** On a compacted object: hex sum (mod 2^256) of the leaf hashes it replaces. */
-  sourcesSum: 'plantlake-sources-sum',
-  /** On a compacted object: how many leaves it replaces. */
-  sourcesCount: 'plantlake-sources-count',
-  /** On a source object: the full name of the compacted object that takes its place. */
-  compactedInto: 'plantlake-compacted-into',
-} as const;
+import { COMPACTION_META, type LakeObject } from '../core/lake-paths.ts';
 
 export const FINGERPRINT_VERSION = 'v1';
 const MODULUS = 1n << 256n;

@@ -18,8 +18,8 @@ import { deleteObjects, markSources, moveToColdline, storedHash, writeCompacted 
 import { listDayObjects } from '../adapters/lake-listing.ts';
 import { isPreconditionFailed } from '../adapters/storage-errors.ts';
 import { mapLimit, type DailyContext } from './context.ts';
-import { COMPACTION_META, dayFingerprint } from './fingerprint.ts';
-import { gsUri } from './lake-objects.ts';
+import { dayFingerprint } from './fingerprint.ts';
+import { COMPACTION_META, gsUri } from '../core/lake-paths.ts';
 import { objectsToMove, type CompactionGroup, type DayLifecycle, type LifecyclePlan, type PendingCompaction } from './plan.ts';
 import type { LifecycleReport } from './report.ts';
 import { timed } from './timings.ts';

@@ -1,10 +1,8 @@
 // Which days the daily job loads, and what it does to raw objects afterwards. Pure: listings and
 // the load audit come in, decisions go out, so every rule here is unit-tested without servers.
 import { createHash } from 'node:crypto';
-import { COMPACTED_FILE_PREFIX } from './compaction-names.ts';
-import { daysBetween } from './days.ts';
-import { classify, compactedSources, dayFingerprint, leafHash, leafSum, sumHex, COMPACTION_META } from './fingerprint.ts';
-import { parseObjectName, type LakeObject } from './lake-objects.ts';
+import { COMPACTED_FILE_PREFIX, COMPACTION_META, daysBetween, parseObjectName, type LakeObject } from '../core/lake-paths.ts';
+import { classify, compactedSources, dayFingerprint, leafHash, leafSum, sumHex } from './fingerprint.ts';
 
 /** One day's raw objects of both kinds, as listed. */
 export interface DayListing {

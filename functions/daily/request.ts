@@ -1,6 +1,6 @@
 // The body of a request to the daily function. Cloud Scheduler sends `{}` (run as scheduled);
 // an operator may POST a range to back-fill through the same function. Pure.
-import { isDay } from './days.ts';
+import { isDay } from '../core/lake-paths.ts';
 
 export interface DailyRequest {
   readonly from?: string;

@@ -6,8 +6,7 @@ import { compileSchema } from '../core/schema-check.ts';
 import { formatProblem } from '../core/problems.ts';
 import { parseRfc3339 } from '../core/time.ts';
 import { AlarmEventRow, ReadingRow } from '../../schemas/rows.ts';
-import { dayStartMs } from './days.ts';
-import type { ObjectKind } from './lake-objects.ts';
+import { dayStartMs, type ObjectKind } from '../core/lake-paths.ts';
 
 /** A line that was not loaded: where it is, and why. */
 export interface BadRow {

@@ -5,7 +5,8 @@
 import { listDayObjects, listDays } from '../adapters/lake-listing.ts';
 import { TABLES } from '../core/resources.ts';
 import { mapLimit, type DailyContext } from './context.ts';
-import { dayRange, daysBetween, utcDay } from './days.ts';
+import { dayRange, daysBetween } from '../core/lake-paths.ts';
+import { utcDay } from '../core/time.ts';
 import { runLifecycle } from './lifecycle.ts';
 import { loadDay } from './load-day.ts';
 import { createStaging } from './staging.ts';

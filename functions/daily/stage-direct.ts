@@ -6,7 +6,7 @@
 // checked path (day-reader.ts), which reads the day's objects and names each bad line by file and
 // line. The emulator fails a whole load on a bad line; the fallback handles both alike.
 import type { DailyContext } from './context.ts';
-import type { ObjectKind } from './lake-objects.ts';
+import type { ObjectKind } from '../core/lake-paths.ts';
 import type { Staging } from './staging.ts';
 import { timed } from './timings.ts';
 

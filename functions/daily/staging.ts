@@ -9,7 +9,7 @@
 import { TABLE_FIELDS } from '../adapters/bigquery-tables.ts';
 import type { Warehouse } from '../adapters/warehouse.ts';
 import type { Logger } from '../adapters/log.ts';
-import type { ObjectKind } from './lake-objects.ts';
+import type { ObjectKind } from '../core/lake-paths.ts';
 
 const STAGING_TTL_MS = 24 * 3600_000;
 /** A run older than this pushes its tables' expiry forward again. */

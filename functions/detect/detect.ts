@@ -5,15 +5,15 @@
 // in the end, dead-letters.
 import type { PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
-import { checkShards, decodeReadingsMessage, OBJECTS, parseRules, type BatchLimits, type CompiledRules, type ReadingBatch } from '../core/index.ts';
+import { checkShards, decodeReadingsMessage, OBJECTS, type BatchLimits, type ReadingBatch } from '../core/index.ts';
 import { createAlarmStateStore } from '../adapters/alarm-state-store.ts';
 import { createAlertPublisher } from '../adapters/alert-publisher.ts';
 import type { Logger } from '../adapters/log.ts';
-import { createObjectCache, type ObjectCache } from '../adapters/object-cache.ts';
 import { readPubSubEvent } from '../adapters/pubsub-message.ts';
-import { processSiteBatch } from './site-commit.ts';
-import { createSiteRegistry } from './site-registry.ts';
-import { createLiveSnapshotWriter } from './live-snapshot.ts';
+import { rulesCache } from '../adapters/rules-cache.ts';
+import { processSiteBatch } from '../adapters/site-commit.ts';
+import { createSiteRegistry } from '../adapters/site-registry.ts';
+import { createLiveSnapshotWriter } from '../adapters/live-snapshot-writer.ts';
 
 export interface DetectOptions {
   readonly storage: Storage;
@@ -37,44 +37,6 @@ export type DetectHandler = (event: unknown) => Promise<void>;
 /** No rules to evaluate with: the batch must be retried, not acked. */
 export class NoRulesError extends Error {
   override readonly name = 'NoRulesError';
-}
-
-export function rulesCache(options: Pick<DetectOptions, 'storage' | 'configBucket' | 'log' | 'rulesCheckEveryMs'>): ObjectCache<CompiledRules> {
-  const where = `gs://${options.configBucket}/${OBJECTS.rules}`;
-  return createObjectCache<CompiledRules>({
-    bucket: options.storage.bucket(options.configBucket),
-    name: OBJECTS.rules,
-    checkEveryMs: options.rulesCheckEveryMs,
-    parse: (text) => {
-      const result = parseRules(text);
-      return result.ok ? { ok: true, value: result.rules } : { ok: false, reason: result.reason };
-    },
-    onLoaded: (generation, rules) =>
-      options.log.info(`loaded rules version ${rules.version} (${rules.ruleCount} rules) from ${where}`, {
-        event: 'detect.rules',
-        rulesVersion: rules.version,
-        generation,
-      }),
-    onInvalid: (generation, reason) =>
-      options.log.error(`${where} generation ${generation} was not loaded, the previous rules stay in use: ${reason}`, {
-        event: 'detect.rules-invalid',
-        generation,
-        reason,
-      }),
-    onMissing: (kept) =>
-      kept === null
-        ? options.log.error(`${where} does not exist and this instance has no earlier rules: batches are not acked (Pub/Sub retries them) until a valid rules file is uploaded`, {
-            event: 'detect.rules-missing',
-          })
-        : options.log.warn(`${where} does not exist (a deployment replacing it?); rules version ${kept.version} loaded before stays in use`, {
-            event: 'detect.rules-missing',
-            rulesVersion: kept.version,
-          }),
-    onStale: (err) =>
-      options.log.warn(`could not check ${where} for changes (${err instanceof Error ? err.message : String(err)}); using the rules loaded before`, {
-        event: 'detect.rules-stale',
-      }),
-  });
 }
 
 export function createDetect(options: DetectOptions): DetectHandler {

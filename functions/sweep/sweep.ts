@@ -9,10 +9,10 @@ import { checkShards, evaluate } from '../core/index.ts';
 import { createAlarmStateStore } from '../adapters/alarm-state-store.ts';
 import { createAlertPublisher } from '../adapters/alert-publisher.ts';
 import type { Logger } from '../adapters/log.ts';
-import { rulesCache } from '../detect/detect.ts';
-import { commitSite, siteShards } from '../detect/site-commit.ts';
-import { createLiveSnapshotWriter } from '../detect/live-snapshot.ts';
-import { createSiteRegistry } from '../detect/site-registry.ts';
+import { rulesCache } from '../adapters/rules-cache.ts';
+import { commitSite, siteShards } from '../adapters/site-commit.ts';
+import { createLiveSnapshotWriter } from '../adapters/live-snapshot-writer.ts';
+import { createSiteRegistry } from '../adapters/site-registry.ts';
 
 export interface SweepOptions {
   readonly storage: Storage;

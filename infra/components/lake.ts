@@ -26,7 +26,7 @@ export interface LakeArgs {
  */
 export const RETENTION_PREFIXES = [OBJECTS.quarantinePrefix];
 
-/** detect's outbox of alarm events not yet delivered (functions/detect/outbox.ts). */
+/** detect's outbox of alarm events not yet delivered (functions/core/alarm-outbox.ts). */
 export const OUTBOX_PREFIX = OBJECTS.alarmOutboxPrefix;
 const OUTBOX_MAX_AGE_DAYS = 7;
 

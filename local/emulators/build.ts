@@ -5,10 +5,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
+import { repoRoot } from '../repo-root.ts';
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
 const sourceDir = join(repoRoot, 'emulators');
 const cacheDir = join(repoRoot, '.cache', 'emulators');
 export const binaryPath = join(cacheDir, 'plantlake-emulators');

@@ -14,7 +14,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { cloudEvent } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import { repoRoot } from '../emulators/build.ts';
+import { repoRoot } from '../repo-root.ts';
 
 export interface ServedFunction {
   /** Base URL, e.g. http://127.0.0.1:39123 (POST to any path). */

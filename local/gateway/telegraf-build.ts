@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { repoRoot } from '../emulators/build.ts';
+import { repoRoot } from '../repo-root.ts';
 
 const moduleDir = join(repoRoot, 'gateway', 'telegraf', 'build');
 const cacheDir = join(repoRoot, '.cache', 'telegraf');

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../emulators/build.ts';
+import { repoRoot } from '../repo-root.ts';
 import { buildTelegraf, telegrafBinary } from './telegraf-build.ts';
 
 export type GatewayConfig = 'mqtt' | 'opcua' | 'modbus';

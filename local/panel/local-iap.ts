@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { IAP_HEADER, IAP_ISSUER } from '../../functions/panel/iap-assertion.ts';
-import { repoRoot } from '../emulators/build.ts';
+import { repoRoot } from '../repo-root.ts';
 
 export interface LocalIdentity {
   readonly email: string;

@@ -1,7 +1,7 @@
 // Vitest global setup of the integration project: builds the emulator stack if needed, starts it
 // once on free ports for the whole run, and hands its endpoints to the tests through inject().
 import type { TestProject } from 'vitest/node';
-import { assertNodeVersion } from '../../local/node-version.ts';
+import { assertNodeVersion } from '../../cli/node-version.ts';
 import { startEmulators, type EmulatorEndpoints } from '../../local/emulators/stack.ts';
 import { buildTelegraf } from '../../local/gateway/telegraf-build.ts';
 

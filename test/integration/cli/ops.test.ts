@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { envForTarget } from '../../../functions/adapters/clients.ts';
 import { ENV } from '../../../functions/core/function-env.ts';
 import { OBJECTS, parseBatch } from '../../../functions/core/index.ts';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 import { pipelineNames, provision, type PipelineNames } from '../../../local/provision.ts';
 import { clients, emulatorTarget, uniqueName } from '../../harness/emulators.ts';
 

@@ -9,7 +9,7 @@ import { envForTarget } from '../../../functions/adapters/clients.ts';
 import { createLogger } from '../../../functions/adapters/log.ts';
 import { ENV } from '../../../functions/core/function-env.ts';
 import { acquireLease } from '../../../functions/daily/lease.ts';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 import { pipelineNames, provision, type PipelineNames } from '../../../local/provision.ts';
 import { clients, emulatorTarget, uniqueName } from '../../harness/emulators.ts';
 

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envForTarget } from '../../../functions/adapters/clients.ts';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 import { createTestLake, dayRows, expectedRows, publish, rowKeys, series, type TestLake } from './lake.ts';
 import type { ReadingRow } from '../../../schemas/rows.ts';
 

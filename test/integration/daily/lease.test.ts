@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envForTarget } from '../../../functions/adapters/clients.ts';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 import { createLogger } from '../../../functions/adapters/log.ts';
 import { OBJECTS } from '../../../functions/core/resources.ts';
 import { acquireLease, LeaseHeldError, readLease, withLease } from '../../../functions/daily/lease.ts';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markSources, writeCompacted } from '../../../functions/adapters/lake-compaction.ts';
 import { listDayObjects } from '../../../functions/adapters/lake-listing.ts';
-import { COMPACTION_META } from '../../../functions/daily/fingerprint.ts';
+import { COMPACTION_META } from '../../../functions/core/lake-paths.ts';
 import { compactionGroups } from '../../../functions/daily/plan.ts';
 import { createTestLake, dayRows, expectedRows, publish, putObject, rowKeys, series, type TestLake } from './lake.ts';
 import type { ReadingRow } from '../../../schemas/rows.ts';

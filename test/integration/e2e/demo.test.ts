@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OBJECTS, parseTagCatalog, parseTariffs, stockAt, tariffRows } from '../../../functions/core/index.ts';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 import { analystReport } from '../../../local/analyst-report.ts';
 import { daysAgo, runDemo } from '../../../local/demo.ts';
 import { expectedAlarms } from '../../../local/plant/incidents.ts';

@@ -3,7 +3,7 @@
 // tick loading what the gateway sent, the publishing settings printed, and a clean stop on Ctrl-C.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 
 describe('npm start -- --serve', () => {
   it('serves the pipeline for a gateway, loads what Telegraf publishes on the daily tick, and stops on SIGINT', { timeout: 240_000 }, async () => {

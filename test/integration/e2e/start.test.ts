@@ -2,7 +2,7 @@
 // its own emulators, show alarms as they happen, load the day and end with the analyst's report.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 
 describe('npm start', () => {
   it('runs the pipeline on its own emulators and ends with an analyst report', { timeout: 240_000 }, () => {

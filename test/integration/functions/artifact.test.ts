@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envForTarget } from '../../../functions/adapters/clients.ts';
 import { ENV } from '../../../functions/core/function-env.ts';
 import { OBJECTS } from '../../../functions/core/resources.ts';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 import { pushPath } from '../../../local/delivery/push-body.ts';
 import { serveBuilt, type BuiltFunction } from '../../../local/functions/serve.ts';
 import { buildFunctions, type BuiltFunction as Bundle } from '../../../scripts/build-functions.ts';

@@ -7,8 +7,8 @@ import { emptyState, evaluate, OBJECTS, parseBatch, parseRules, deserializeState
 import { createAlarmStateStore } from '../../../functions/adapters/alarm-state-store.ts';
 import { createLogger } from '../../../functions/adapters/log.ts';
 import { createDetect, type DetectHandler } from '../../../functions/detect/detect.ts';
-import { writeOutbox } from '../../../functions/detect/deliver-outbox.ts';
-import { makeOutbox } from '../../../functions/detect/outbox.ts';
+import { writeOutbox } from '../../../functions/adapters/deliver-outbox.ts';
+import { makeOutbox } from '../../../functions/core/alarm-outbox.ts';
 import { uniqueName } from '../../harness/emulators.ts';
 import { batch, json, logCapture, messagePublished, objectNames, readGzipNdjson, testPipeline, waitFor, type TestPipeline } from './support.ts';
 

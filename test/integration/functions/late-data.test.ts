@@ -8,8 +8,8 @@ import { OBJECTS } from '../../../functions/core/index.ts';
 import { createLogger } from '../../../functions/adapters/log.ts';
 import { createDetect, type DetectHandler } from '../../../functions/detect/detect.ts';
 import { startLocalFunctions, type LocalFunctions } from '../../../local/functions/pipeline.ts';
-import { Gateway } from '../../../local/plant/gateway.ts';
-import { sitePublisher } from '../../../local/plant/site-publisher.ts';
+import { Gateway } from '../../../cli/gateway.ts';
+import { sitePublisher } from '../../../cli/site-publisher.ts';
 import { batch, json, logCapture, messagePublished, objectNames, readGzipNdjson, testPipeline, waitFor, type Reading, type TestPipeline } from './support.ts';
 
 const TAG = '10LAB10CT001';

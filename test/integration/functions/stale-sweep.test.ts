@@ -10,8 +10,8 @@ import { createDetect } from '../../../functions/detect/detect.ts';
 import { createSweep } from '../../../functions/sweep/sweep.ts';
 import { startLocalFunctions, type LocalFunctions } from '../../../local/functions/pipeline.ts';
 import { startSweepTick, type SweepTick } from '../../../local/functions/sweep-tick.ts';
-import { Gateway } from '../../../local/plant/gateway.ts';
-import { sitePublisher } from '../../../local/plant/site-publisher.ts';
+import { Gateway } from '../../../cli/gateway.ts';
+import { sitePublisher } from '../../../cli/site-publisher.ts';
 import { uniqueName } from '../../harness/emulators.ts';
 import { batch, json, logCapture, messagePublished, objectNames, readGzipNdjson, testPipeline, waitFor, type TestPipeline } from './support.ts';
 

@@ -23,7 +23,7 @@ import { readGzipNdjson } from '../../../functions/adapters/raw-objects.ts';
 import { createContext } from '../../../functions/daily/context.ts';
 import { runDaily } from '../../../functions/daily/run.ts';
 import { checkRules, uploadConfigObject } from '../../../cli/config-objects.ts';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 import { setServiceState, startEmulators, type EmulatorStack } from '../../../local/emulators/stack.ts';
 import { startLocalFunctions, type LocalFunctions } from '../../../local/functions/pipeline.ts';
 import { startLivePlant, signalsOf, type LivePlant } from '../../../local/gateway/live-plant.ts';

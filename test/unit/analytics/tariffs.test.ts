@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { meterRows, parseTariffs, tariffRows } from '../../../functions/core/index.ts';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 
 const week = `
       - { band: day, days: [mon, tue, wed, thu, fri, sat, sun], fromHour: 6, toHour: 22, pricePerKwh: 0.3 }

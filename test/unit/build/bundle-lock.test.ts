@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 import { buildFunctions, type BuiltFunction } from '../../../scripts/build-functions.ts';
 import { pruneLock, resolveFrom, type PackageLock } from '../../../scripts/bundle-lock.ts';
 

@@ -5,7 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { batchesFromReadings, readingsFromText } from '../../../cli/readings-file.ts';
 import { reportQueries } from '../../../local/analyst-report.ts';
-import { datasetId, kksTag, pastDay, siteId } from '../../../local/option-values.ts';
+import { datasetId, kksTag, pastDay, siteId } from '../../../cli/option-values.ts';
 
 const CSV = 'site,tag,ts,value,quality\nREF-01,10LAB10CP001,2026-11-30T10:00:00Z,4.2,good\nREF-01,10LAB10CP001,2026-11-30T10:00:10Z,4.3,good\n';
 

@@ -1,8 +1,8 @@
 // The day fingerprint: order-free, sensitive to any object change, and unchanged by compaction at
 // every step of it (mark, write, delete), so a compacted day is not reloaded.
 import { describe, expect, it } from 'vitest';
-import { classify, COMPACTION_META, dayFingerprint, effectiveObjects, leafSum, sumHex } from '../../../functions/daily/fingerprint.ts';
-import type { LakeObject } from '../../../functions/daily/lake-objects.ts';
+import { classify, dayFingerprint, effectiveObjects, leafSum, sumHex } from '../../../functions/daily/fingerprint.ts';
+import { COMPACTION_META, type LakeObject } from '../../../functions/core/lake-paths.ts';
 
 const obj = (file: string, size = 100, md5 = `md5-${file}`, extra: Partial<LakeObject> = {}): LakeObject => ({
   name: `readings/dt=2024-03-01/site=A/${file}.ndjson.gz`,

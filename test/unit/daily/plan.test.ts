@@ -1,7 +1,7 @@
 // Planning: which days load (and why), and what the lifecycle may touch. Pure, no servers.
 import { describe, expect, it } from 'vitest';
-import { COMPACTION_META, dayFingerprint, leafSum, sumHex } from '../../../functions/daily/fingerprint.ts';
-import type { LakeObject } from '../../../functions/daily/lake-objects.ts';
+import { dayFingerprint, leafSum, sumHex } from '../../../functions/daily/fingerprint.ts';
+import { COMPACTION_META, type LakeObject } from '../../../functions/core/lake-paths.ts';
 import { auditStates, compactionGroups, objectsToMove, planLifecycle, planLoads, type DayListing } from '../../../functions/daily/plan.ts';
 
 const obj = (day: string, site: string, file: string, size = 1000, storageClass = 'STANDARD'): LakeObject => ({

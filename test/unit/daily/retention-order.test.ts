@@ -1,9 +1,8 @@
 // What the daily job may never do with data land accepted: delete a day that was never loaded,
 // starve recent days behind an old back-fill, or plan a day BigQuery's DATE cannot hold. Pure.
 import { describe, expect, it } from 'vitest';
-import { isDay } from '../../../functions/daily/days.ts';
+import { isDay, parseObjectName, type LakeObject } from '../../../functions/core/lake-paths.ts';
 import { dayFingerprint } from '../../../functions/daily/fingerprint.ts';
-import { parseObjectName, type LakeObject } from '../../../functions/daily/lake-objects.ts';
 import { planLifecycle, planLoads, type DayListing } from '../../../functions/daily/plan.ts';
 import { lineChecker } from '../../../functions/daily/row-checks.ts';
 

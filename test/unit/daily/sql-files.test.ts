@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TABLES, type TableSpec } from '../../../functions/core/resources.ts';
 import { TABLE_FIELDS, type FieldSchema } from '../../../functions/adapters/bigquery-tables.ts';
 import { loadViews } from '../../../infra/views.ts';
-import { repoRoot } from '../../../local/emulators/build.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
 
 const SQL_TYPES: Record<string, string> = { STRING: 'STRING', FLOAT: 'FLOAT64', INTEGER: 'INT64', BOOLEAN: 'BOOL', TIMESTAMP: 'TIMESTAMP', DATE: 'DATE' };
 

@@ -1,9 +1,10 @@
-// Names and shapes of the detect outbox protocol (functions/detect/outbox.ts), and the settings
+// Names and shapes of the detect outbox protocol (functions/core/alarm-outbox.ts), and the settings
 // each function reads.
 import { describe, expect, it } from 'vitest';
 import type { AlarmEvent } from '../../../functions/core/index.ts';
 import { settingsFor } from '../../../functions/adapters/function-runtime.ts';
-import { eventObjects, makeOutbox, outboxObjectName, parseOutbox } from '../../../functions/detect/outbox.ts';
+import { eventObjects, makeOutbox, parseOutbox } from '../../../functions/core/alarm-outbox.ts';
+import { outboxObjectName } from '../../../functions/core/lake-paths.ts';
 
 const ev = (id: string, readingTs: string): AlarmEvent => ({
   eventId: id.padEnd(32, 'a'),

@@ -3,7 +3,8 @@
 // InvalidArgumentError saying what is wrong and what to write, so nothing odd reaches a query.
 import { InvalidArgumentError } from 'commander';
 import { parseKks } from '../functions/core/kks.ts';
-import { isDay, utcDay } from '../functions/daily/days.ts';
+import { isDay } from '../functions/core/lake-paths.ts';
+import { utcDay } from '../functions/core/time.ts';
 import { SITE_PATTERN } from '../schemas/reading-batch.ts';
 
 /** A past UTC day, YYYY-MM-DD (a simulated day must be in the past, or its readings are clock faults). */

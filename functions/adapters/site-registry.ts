@@ -5,7 +5,7 @@
 // per instance (kept in memory), with a generation precondition so racing instances merge.
 import type { Bucket } from '@google-cloud/storage';
 import { OBJECTS } from '../core/index.ts';
-import { isNotFound, isPreconditionFailed } from '../adapters/storage-errors.ts';
+import { isNotFound, isPreconditionFailed } from './storage-errors.ts';
 import { commitBackoff } from './site-commit.ts';
 
 export interface SiteRegistry {

@@ -3,7 +3,7 @@
 // backoff, keeping their batchId, so a resend lands once. The simulator keeps the buffer in
 // memory; a real gateway keeps it on disk (e.g. SQLite) to survive a restart. Each batch goes out
 // with its site as ordering key (site-publisher.ts), one after another, so order is kept per site.
-import { orderingKeyOf, shardOf } from '../../functions/core/state-shards.ts';
+import { orderingKeyOf, shardOf } from '../functions/core/state-shards.ts';
 
 export type Publish = (data: Buffer, attributes: Record<string, string>, orderingKey: string) => Promise<string>;
 

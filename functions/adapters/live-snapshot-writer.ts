@@ -4,8 +4,8 @@
 // the panel shows is lost; see functions/core/live-snapshot.ts.
 import type { Bucket } from '@google-cloud/storage';
 import { mergeSnapshot, type AlarmEvent, type AlarmState, type CompiledRules, type ReadingBatch } from '../core/index.ts';
-import { createLiveSnapshotStore, type LiveSnapshotStore } from '../adapters/live-snapshot-store.ts';
-import type { Logger } from '../adapters/log.ts';
+import { createLiveSnapshotStore, type LiveSnapshotStore } from './live-snapshot-store.ts';
+import type { Logger } from './log.ts';
 import { commitBackoff } from './site-commit.ts';
 
 type AlarmInput = { events: readonly AlarmEvent[]; state: AlarmState; rules: CompiledRules };

@@ -2,14 +2,14 @@
 // read (state, generation) → deliver what the last commit left → evaluate → outbox → commit if the
 // generation is unchanged, else back off (jittered) and read and evaluate again (bounded).
 // commitSite is the single place a site's state is committed: a batch (processSiteBatch) and the
-// STALE sweep (functions/sweep) both go through it. The order keeps "no event lost, none invented"
-// under retries and races; see outbox.ts.
+// STALE sweep (functions/sweep) both go through it, so it sits in adapters, below both. The order
+// keeps "no event lost, none invented" under retries and races; see functions/core/alarm-outbox.ts.
 import type { Bucket } from '@google-cloud/storage';
 import { evaluate, splitByShard, type AlarmEvent, type AlarmState, type CompiledRules, type Evaluation, type ReadingBatch } from '../core/index.ts';
-import type { AlarmStateStore, Shard } from '../adapters/alarm-state-store.ts';
-import type { AlertPublisher } from '../adapters/alert-publisher.ts';
+import type { AlarmStateStore, Shard } from './alarm-state-store.ts';
+import type { AlertPublisher } from './alert-publisher.ts';
 import { deliverOutbox, readOutbox, writeOutbox } from './deliver-outbox.ts';
-import { makeOutbox } from './outbox.ts';
+import { makeOutbox } from '../core/alarm-outbox.ts';
 
 export interface SiteDeps {
   readonly bucket: Bucket;

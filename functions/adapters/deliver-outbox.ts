@@ -1,10 +1,12 @@
-// Step 4 of the outbox protocol (outbox.ts): alarm-events objects in the raw zone, then alerts,
-// then the outbox object is deleted. Safe to run any number of times for one outbox.
+// The I/O of the outbox protocol (functions/core/alarm-outbox.ts): step 2 writes the outbox; step 4
+// writes alarm-events objects in the raw zone, then publishes to alerts, then deletes the outbox
+// object. Safe to run any number of times for one outbox.
 import type { Bucket } from '@google-cloud/storage';
-import type { AlertPublisher } from '../adapters/alert-publisher.ts';
-import { createOnce, gzipNdjson, NDJSON_GZIP, readGzipNdjson } from '../adapters/raw-objects.ts';
-import { isNotFound } from '../adapters/storage-errors.ts';
-import { eventObjects, outboxObjectName, parseOutbox, type Outbox } from './outbox.ts';
+import type { AlertPublisher } from './alert-publisher.ts';
+import { createOnce, gzipNdjson, NDJSON_GZIP, readGzipNdjson } from './raw-objects.ts';
+import { isNotFound } from './storage-errors.ts';
+import { eventObjects, parseOutbox, type Outbox } from '../core/alarm-outbox.ts';
+import { outboxObjectName } from '../core/lake-paths.ts';
 
 export interface DeliveryDeps {
   readonly bucket: Bucket;

@@ -11,9 +11,14 @@
 // message (or the next batch of the site) delivers it. A lost race at 3 leaves an orphan outbox
 // that nothing names: its events never reach alarm-events/ or alerts, so an evaluation that lost
 // never shows up as a phantom alarm. Delivery is idempotent: lake objects are create-only and
-// alert duplicates carry the same eventId, which notify dedupes. Pure naming and shapes here.
+// alert duplicates carry the same eventId, which notify dedupes. Pure shapes here (the object names
+// are in lake-paths.ts); the I/O of steps 2 and 4 is functions/adapters/deliver-outbox.ts.
 import { createHash } from 'node:crypto';
-import { OBJECTS, toAlarmEventRow, utcDay, parseRfc3339, type AlarmEvent, type AlarmEventRow } from '../core/index.ts';
+import type { AlarmEvent } from '../../schemas/alarm-event.ts';
+import type { AlarmEventRow } from '../../schemas/rows.ts';
+import { alarmEventsObjectName } from './lake-paths.ts';
+import { toAlarmEventRow } from './rows.ts';
+import { parseRfc3339, utcDay } from './time.ts';
 
 export interface Outbox {
   readonly version: 1;
@@ -29,11 +34,6 @@ export function makeOutbox(site: string, batchId: string, events: readonly Alarm
     .digest('hex')
     .slice(0, 32);
   return { version: 1, id, site, batchId, events };
-}
-
-/** `state/alarms/outbox/site=S/<id>.json`: beside the state, inside detect's writable prefix. */
-export function outboxObjectName(site: string, id: string): string {
-  return `${OBJECTS.alarmOutboxPrefix}site=${site}/${id}.json`;
 }
 
 /** Reads a stored outbox; null when the text is not one (reported by the caller). */
@@ -69,8 +69,10 @@ export function eventObjects(outbox: Outbox): EventObject[] {
   }
   return [...byDay]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([day, rows]) => {
-      const base = `${OBJECTS.alarmEventsPrefix}dt=${day}/site=${outbox.site}/${outbox.batchId}`;
-      return { day, name: `${base}.ndjson.gz`, alternateName: `${base}.${outbox.id.slice(0, 12)}.ndjson.gz`, rows };
-    });
+    .map(([day, rows]) => ({
+      day,
+      name: alarmEventsObjectName(day, outbox.site, outbox.batchId),
+      alternateName: alarmEventsObjectName(day, outbox.site, `${outbox.batchId}.${outbox.id.slice(0, 12)}`),
+      rows,
+    }));
 }
