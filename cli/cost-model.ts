@@ -7,7 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import { parseDocument } from 'yaml';
 import { dailyRunTime, type DailyTime } from './daily-time-model.ts';
-import { MAX_READINGS_PER_BATCH, MESSAGE_RETENTION_SECONDS, toReadingRow, type ReadingBatch, type ReadingRow } from '../functions/core/index.ts';
+import { BIGQUERY_FAIL_SAFE_DAYS, BIGQUERY_STORAGE_BILLING, BIGQUERY_TIME_TRAVEL_HOURS, MAX_READINGS_PER_BATCH, MESSAGE_RETENTION_SECONDS, toReadingRow, type ReadingBatch, type ReadingRow } from '../functions/core/index.ts';
 
 export const PRICE_KEYS = [
   'pubsubThroughput', 'pubsubStorage', 'runRequests', 'runCpu', 'runMemory', 'storageStandard', 'storageColdline',
@@ -69,8 +69,9 @@ export interface Plant {
   /** Which month of operation to bill storage for (storage grows until retention stops it). */
   readonly month: number;
   /**
-   * BigQuery storage billing model of the dataset: logical (the default, uncompressed bytes) or
-   * physical (compressed bytes, at twice the price, plus time travel and fail-safe copies).
+   * BigQuery storage billing model of the dataset: logical (uncompressed bytes) or physical
+   * (compressed bytes, at twice the price, plus time travel and fail-safe copies; what plantlake
+   * deploys).
    */
   readonly bigqueryStorage: 'logical' | 'physical';
   /** Analysts' query volume, TiB processed a month (a stated assumption, not derived). */
@@ -88,11 +89,13 @@ export const R1: Plant = {
   sites: 10,
   intervalSeconds: 10,
   batchSeconds: 10,
-  wire: 'json',
+  // The shipped Telegraf configs (gateway/telegraf/*.conf) publish gzip; `plantlake publish` sends JSON.
+  wire: 'gzip',
   retentionDays: null,
   coldlineAgeDays: 30,
   month: 12,
-  bigqueryStorage: 'logical',
+  // What the Pulumi program sets on the dataset (functions/core/resources.ts).
+  bigqueryStorage: BIGQUERY_STORAGE_BILLING === 'PHYSICAL' ? 'physical' : 'logical',
   queryTiBPerMonth: 1,
   alarmsPerDay: 100,
   // Pulumi.prod.yaml's functionMemory 512Mi; Cloud Run gives 512 MiB functions 1/3 vCPU.
@@ -198,8 +201,8 @@ const TIB = 2 ** 40;
 const PUBSUB_MIN_BYTES = 1000;
 /** Log bytes per function request: the function's own entry plus Cloud Run's request log. */
 const LOG_BYTES_PER_REQUEST = 1_600;
-/** Days a replaced partition's old bytes stay billable on the physical model: 7 of time travel, 7 of fail-safe. */
-const PHYSICAL_HISTORY_DAYS = 14;
+/** Days a replaced partition's old bytes stay billable on the physical model: the dataset's time travel, then fail-safe. */
+const PHYSICAL_HISTORY_DAYS = BIGQUERY_TIME_TRAVEL_HOURS / 24 + BIGQUERY_FAIL_SAFE_DAYS;
 
 function billOf(prices: PriceTable, items: readonly Omit<BillLine, 'list' | 'billed'>[]): Pick<Bill, 'lines' | 'list' | 'billed'> {
   // A free allowance applies once per price, however many lines use it.

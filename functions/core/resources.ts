@@ -68,6 +68,18 @@ export const MESSAGE_RETENTION_SECONDS = 7 * 24 * 3600;
 
 export const DATASET = 'plantlake';
 
+/**
+ * The dataset is billed on compressed (physical) bytes: sensor rows compress several-fold, which
+ * outweighs the doubled unit price (`npx plantlake cost --bigquery-storage logical` shows the
+ * other model). Time travel is kept at its 48 h minimum because each load replaces a whole day,
+ * and on the physical model every replaced byte stays billed for the time-travel window plus
+ * BigQuery's 7 days of fail-safe.
+ */
+export const BIGQUERY_STORAGE_BILLING = 'PHYSICAL';
+export const BIGQUERY_TIME_TRAVEL_HOURS = 48;
+/** Fail-safe, after time travel; fixed by BigQuery. */
+export const BIGQUERY_FAIL_SAFE_DAYS = 7;
+
 export interface TableSpec {
   readonly name: string;
   /** File in schemas/bigquery holding the field list. */

@@ -9,8 +9,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { DETECT_LOG_EVENTS, LAND_BATCH_EVENT } from '../../functions/core/resources.ts';
-import { runbook } from './ops-alerts.ts';
-
+import { logCountMetric, logCountPolicy, RUN_LOGS, runbook } from './log-alerts.ts';
 
 export interface DetectAlertsArgs {
   readonly stack: string;
@@ -23,8 +22,6 @@ export interface DetectAlertsArgs {
 /** A site without a landed batch this long is reported (gateways send every few seconds). */
 export const SITE_SILENT_MINUTES = 10;
 
-const runLogs = `resource.type="cloud_run_revision"`;
-
 export class DetectAlerts extends pulumi.ComponentResource {
   readonly metrics: gcp.logging.Metric[];
   readonly policies: gcp.monitoring.AlertPolicy[];
@@ -34,35 +31,23 @@ export class DetectAlerts extends pulumi.ComponentResource {
     const child = { parent: this };
     const userLabels = { app: 'plantlake', env: args.stack };
 
-    const siteBatches = new gcp.logging.Metric(
+    const siteBatches = logCountMetric(
       'site-batches',
       {
         name: 'plantlake-site-batches',
         description: `Batches landed per site (jsonPayload.event="${LAND_BATCH_EVENT}")`,
-        filter: pulumi.interpolate`${runLogs} AND resource.labels.service_name="${args.landService}" AND jsonPayload.event="${LAND_BATCH_EVENT}" AND jsonPayload.outcome=("landed" OR "already-landed")`,
-        metricDescriptor: {
-          metricKind: 'DELTA',
-          valueType: 'INT64',
-          unit: '1',
-          labels: [{ key: 'site', valueType: 'STRING', description: 'Site of the batch' }],
-        },
-        labelExtractors: { site: 'EXTRACT(jsonPayload.site)' },
+        filter: pulumi.interpolate`${RUN_LOGS} AND resource.labels.service_name="${args.landService}" AND jsonPayload.event="${LAND_BATCH_EVENT}" AND jsonPayload.outcome=("landed" OR "already-landed")`,
+        label: { key: 'site', extractor: 'EXTRACT(jsonPayload.site)', description: 'Site of the batch' },
       },
       child,
     );
-    const rulesProblems = new gcp.logging.Metric(
+    const rulesProblems = logCountMetric(
       'rules-problems',
       {
         name: 'plantlake-rules-problems',
         description: 'detect entries saying the alarm rules are invalid, missing, or absent altogether (batches retried)',
-        filter: pulumi.interpolate`${runLogs} AND resource.labels.service_name="${args.detectService}" AND (jsonPayload.event=("${DETECT_LOG_EVENTS.rulesInvalid}" OR "${DETECT_LOG_EVENTS.rulesMissing}") OR (jsonPayload.event="${DETECT_LOG_EVENTS.batch}" AND jsonPayload.outcome="no-rules"))`,
-        metricDescriptor: {
-          metricKind: 'DELTA',
-          valueType: 'INT64',
-          unit: '1',
-          labels: [{ key: 'event', valueType: 'STRING', description: 'detect.rules-invalid, detect.rules-missing or detect.batch (no-rules)' }],
-        },
-        labelExtractors: { event: 'EXTRACT(jsonPayload.event)' },
+        filter: pulumi.interpolate`${RUN_LOGS} AND resource.labels.service_name="${args.detectService}" AND (jsonPayload.event=("${DETECT_LOG_EVENTS.rulesInvalid}" OR "${DETECT_LOG_EVENTS.rulesMissing}") OR (jsonPayload.event="${DETECT_LOG_EVENTS.batch}" AND jsonPayload.outcome="no-rules"))`,
+        label: { key: 'event', extractor: 'EXTRACT(jsonPayload.event)', description: 'detect.rules-invalid, detect.rules-missing or detect.batch (no-rules)' },
       },
       child,
     );
@@ -77,7 +62,7 @@ export class DetectAlerts extends pulumi.ComponentResource {
           {
             displayName: `A site landed no batch for ${SITE_SILENT_MINUTES} minutes`,
             conditionAbsent: {
-              filter: pulumi.interpolate`${runLogs} AND metric.type="logging.googleapis.com/user/${siteBatches.name}"`,
+              filter: pulumi.interpolate`${RUN_LOGS} AND metric.type="logging.googleapis.com/user/${siteBatches.name}"`,
               duration: `${SITE_SILENT_MINUTES * 60}s`,
               // One series per site: the incident names the silent site.
               aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM', groupByFields: ['metric.label.site'] }],
@@ -98,35 +83,24 @@ export class DetectAlerts extends pulumi.ComponentResource {
       },
       child,
     );
-    const rules = new gcp.monitoring.AlertPolicy(
+    const rules = logCountPolicy(
       'rules-unusable',
       {
         displayName: `plantlake ${args.stack}: alarm rules missing or invalid`,
-        combiner: 'OR',
         severity: 'CRITICAL',
-        conditions: [
-          {
-            displayName: 'detect reported invalid, missing or no alarm rules',
-            conditionThreshold: {
-              filter: pulumi.interpolate`${runLogs} AND metric.type="logging.googleapis.com/user/${rulesProblems.name}"`,
-              comparison: 'COMPARISON_GT',
-              thresholdValue: 0,
-              duration: '0s',
-              aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM', groupByFields: ['metric.label.event'] }],
-            },
-          },
-        ],
-        alertStrategy: { autoClose: '1800s' },
-        documentation: {
-          mimeType: 'text/markdown',
-          content:
-            'detect could not use gs://<prefix>-config/rules/rules.yaml. detect.rules-invalid: the new file does not parse ' +
-            '(the previous rules stay in use; the log entry has the reason): fix and upload it with `npx plantlake rules push`. ' +
-            'detect.rules-missing: the object is gone (the last good rules stay in use in warm instances). ' +
-            'no-rules: an instance has no rules at all and its batches are retried, then dead-lettered: upload rules, then replay the dead letters. ' +
-            'Check a rules file first with npx `plantlake rules validate FILE`.' +
-            runbook('alarm rules missing or invalid'),
-        },
+        conditionName: 'detect reported invalid, missing or no alarm rules',
+        metric: rulesProblems,
+        threshold: 0,
+        windowSeconds: 60,
+        groupBy: 'event',
+        autoCloseSeconds: 1800,
+        documentation:
+          'detect could not use gs://<prefix>-config/rules/rules.yaml. detect.rules-invalid: the new file does not parse ' +
+          '(the previous rules stay in use; the log entry has the reason): fix and upload it with `npx plantlake rules push`. ' +
+          'detect.rules-missing: the object is gone (the last good rules stay in use in warm instances). ' +
+          'no-rules: an instance has no rules at all and its batches are retried, then dead-lettered: upload rules, then replay the dead letters. ' +
+          'Check a rules file first with npx `plantlake rules validate FILE`.' +
+          runbook('alarm rules missing or invalid'),
         notificationChannels: args.notificationChannels,
         userLabels,
       },

@@ -16,6 +16,7 @@ import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { DEAD_LETTER_SUBSCRIPTIONS, FUNCTIONS, LOG_EVENTS, SUBSCRIPTIONS } from '../../functions/core/resources.ts';
 import { alarmEmailPolicy } from './alarm-email.ts';
+import { logCountMetric, logCountPolicy, RUN_LOGS, runbook } from './log-alerts.ts';
 import { OpsAlerts } from './ops-alerts.ts';
 
 export const DAILY_SUMMARY_EVENT = LOG_EVENTS.dailySummary;
@@ -39,7 +40,6 @@ export interface ObservabilityArgs {
   readonly quarantineAlertThreshold: number;
 }
 
-const runLogs = `resource.type="cloud_run_revision"`;
 const functionServices = `resource.labels.service_name=(${FUNCTIONS.map((f) => `"${f}"`).join(' OR ')})`;
 
 export class Observability extends pulumi.ComponentResource {
@@ -73,37 +73,25 @@ export class Observability extends pulumi.ComponentResource {
     this.opsChannels = notificationChannels;
     const userLabels = { app: 'plantlake', env: args.stack };
 
-    const functionErrors = new gcp.logging.Metric(
+    const functionErrors = logCountMetric(
       'function-errors',
       {
         name: 'plantlake-function-errors',
         description: 'Log entries of severity ERROR or worse from the plantlake functions, alarm notifications excepted',
         // notify logs high and critical alarms at ERROR/CRITICAL for the e-mail policy: those are
         // the plant's alarms, not the functions' faults.
-        filter: `${runLogs} AND ${functionServices} AND severity>=ERROR AND jsonPayload.event!="${LOG_EVENTS.alarmNotification}"`,
-        metricDescriptor: {
-          metricKind: 'DELTA',
-          valueType: 'INT64',
-          unit: '1',
-          labels: [{ key: 'function', valueType: 'STRING', description: 'Function name' }],
-        },
-        labelExtractors: { function: 'EXTRACT(resource.labels.service_name)' },
+        filter: `${RUN_LOGS} AND ${functionServices} AND severity>=ERROR AND jsonPayload.event!="${LOG_EVENTS.alarmNotification}"`,
+        label: { key: 'function', extractor: 'EXTRACT(resource.labels.service_name)', description: 'Function name' },
       },
       child,
     );
-    const dailySummaries = new gcp.logging.Metric(
+    const dailySummaries = logCountMetric(
       'daily-summaries',
       {
         name: 'plantlake-daily-summaries',
         description: `Summary entries (jsonPayload.event="${DAILY_SUMMARY_EVENT}") of the daily function, by status`,
-        filter: pulumi.interpolate`${runLogs} AND resource.labels.service_name="${args.dailyService}" AND jsonPayload.event="${DAILY_SUMMARY_EVENT}"`,
-        metricDescriptor: {
-          metricKind: 'DELTA',
-          valueType: 'INT64',
-          unit: '1',
-          labels: [{ key: 'status', valueType: 'STRING', description: 'succeeded, partial or failed' }],
-        },
-        labelExtractors: { status: 'EXTRACT(jsonPayload.status)' },
+        filter: pulumi.interpolate`${RUN_LOGS} AND resource.labels.service_name="${args.dailyService}" AND jsonPayload.event="${DAILY_SUMMARY_EVENT}"`,
+        label: { key: 'status', extractor: 'EXTRACT(jsonPayload.status)', description: 'succeeded, partial or failed' },
       },
       child,
     );
@@ -148,8 +136,8 @@ export class Observability extends pulumi.ComponentResource {
           content:
             'Messages failed every delivery attempt and wait in a dead-letter hold subscription. ' +
             '`plantlake status` counts them (peeked, not consumed). Read the function errors around the time they arrived, fix the cause, then replay them ' +
-            '(pull from the hold subscription and publish to the source topic) or drop them deliberately.\n\n' +
-            'Runbook: README.md, section "Runbook", entry "dead letters waiting".',
+            '(pull from the hold subscription and publish to the source topic) or drop them deliberately.' +
+            runbook('dead letters waiting'),
         },
         notificationChannels,
         userLabels,
@@ -157,36 +145,18 @@ export class Observability extends pulumi.ComponentResource {
       child,
     );
 
-    const errors = new gcp.monitoring.AlertPolicy(
+    const errors = logCountPolicy(
       'function-errors',
       {
         displayName: `plantlake ${args.stack}: function errors`,
-        combiner: 'OR',
         severity: 'WARNING',
-        conditions: [
-          {
-            displayName: 'A function logged an error',
-            conditionThreshold: {
-              filter: pulumi.interpolate`${runLogs} AND metric.type="logging.googleapis.com/user/${functionErrors.name}"`,
-              comparison: 'COMPARISON_GT',
-              thresholdValue: 0,
-              duration: '0s',
-              aggregations: [
-                {
-                  alignmentPeriod: '300s',
-                  perSeriesAligner: 'ALIGN_SUM',
-                  crossSeriesReducer: 'REDUCE_SUM',
-                  groupByFields: ['metric.label.function'],
-                },
-              ],
-            },
-          },
-        ],
-        alertStrategy: { autoClose: '1800s' },
-        documentation: {
-          mimeType: 'text/markdown',
-          content: 'A plantlake function logged an entry of severity ERROR. Open Logs Explorer on the function named in the incident.',
-        },
+        conditionName: 'A function logged an error',
+        metric: functionErrors,
+        threshold: 0,
+        windowSeconds: 300,
+        groupBy: 'function',
+        autoCloseSeconds: 1800,
+        documentation: 'A plantlake function logged an entry of severity ERROR. Open Logs Explorer on the function named in the incident.' + runbook('function errors'),
         notificationChannels,
         userLabels,
       },
@@ -203,7 +173,7 @@ export class Observability extends pulumi.ComponentResource {
           {
             displayName: `No succeeded daily summary for ${MISSING_DAILY_WINDOW_SECONDS / 3600} h`,
             conditionThreshold: {
-              filter: pulumi.interpolate`${runLogs} AND metric.type="logging.googleapis.com/user/${dailySummaries.name}" AND metric.label.status="${DAILY_SUMMARY_SUCCEEDED}"`,
+              filter: pulumi.interpolate`${RUN_LOGS} AND metric.type="logging.googleapis.com/user/${dailySummaries.name}" AND metric.label.status="${DAILY_SUMMARY_SUCCEEDED}"`,
               comparison: 'COMPARISON_LT',
               thresholdValue: 1,
               duration: '0s',
@@ -223,7 +193,8 @@ export class Observability extends pulumi.ComponentResource {
           mimeType: 'text/markdown',
           content:
             'The daily load has not succeeded for over a day. Check the Cloud Scheduler job plantlake-daily ' +
-            'and the daily function logs; the job is idempotent, so run it again (Force run) once fixed.',
+            'and the daily function logs; the job is idempotent, so run it again (Force run) once fixed.' +
+            runbook('daily load missing'),
         },
         notificationChannels,
         userLabels,
@@ -252,7 +223,7 @@ export class Observability extends pulumi.ComponentResource {
       this.policies.push(
         alarmEmailPolicy(
           args.stack,
-          pulumi.interpolate`${runLogs} AND resource.labels.service_name="${args.notifyService}"`,
+          pulumi.interpolate`${RUN_LOGS} AND resource.labels.service_name="${args.notifyService}"`,
           channelsFor(args.alarmEmails),
           userLabels,
           child,

@@ -4,9 +4,12 @@
 // daily job's partial and failed summaries. Dead letters are watched in observability.ts on
 // Pub/Sub's own metrics. The log contract (jsonPayload.event / outcome) is written by the
 // functions; LOG_EVENTS in functions/core/resources.ts names the events.
-import * as gcp from '@pulumi/gcp';
+import type * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { LOG_EVENTS } from '../../functions/core/resources.ts';
+import { logCountMetric, logCountPolicy, RUN_LOGS, runbook, type MetricLabel } from './log-alerts.ts';
+
+export { runbook } from './log-alerts.ts';
 
 export interface OpsAlertsArgs {
   readonly stack: string;
@@ -27,17 +30,11 @@ interface CountAlert {
   /** Extra log filter after the service. */
   readonly match: string;
   /** Metric label (key, extractor) to group and report by. */
-  readonly label: { key: string; extractor: string; description: string };
+  readonly label: MetricLabel;
   readonly threshold: number;
   readonly windowSeconds: number;
   readonly documentation: string;
 }
-
-const runLogs = `resource.type="cloud_run_revision"`;
-
-/** The runbook text every policy carries ends with where to read more. */
-/** The pointer every alert policy carries to its README runbook entry (checked by a test). */
-export const runbook = (section: string) => `\n\nRunbook: README.md, section "Runbook", entry "${section}".`;
 
 export function opsAlertSpecs(args: Pick<OpsAlertsArgs, 'dailyService' | 'quarantinePerSiteHourly'>): CountAlert[] {
   return [
@@ -131,53 +128,32 @@ export class OpsAlerts extends pulumi.ComponentResource {
     super('plantlake:infra:OpsAlerts', name, {}, opts);
     const child = { parent: this };
     for (const spec of opsAlertSpecs(args)) {
-      const metric = new gcp.logging.Metric(
+      const metric = logCountMetric(
         spec.name,
         {
           name: `plantlake-${spec.name}`,
           description: `plantlake: ${spec.title}`,
-          filter: pulumi.interpolate`${runLogs} AND resource.labels.service_name="${spec.service}" AND ${spec.match}`,
-          metricDescriptor: {
-            metricKind: 'DELTA',
-            valueType: 'INT64',
-            unit: '1',
-            labels: [{ key: spec.label.key, valueType: 'STRING', description: spec.label.description }],
-          },
-          labelExtractors: { [spec.label.key]: spec.label.extractor },
+          filter: pulumi.interpolate`${RUN_LOGS} AND resource.labels.service_name="${spec.service}" AND ${spec.match}`,
+          label: spec.label,
         },
         child,
       );
       this.metrics.push(metric);
       this.policies.push(
-        new gcp.monitoring.AlertPolicy(
+        logCountPolicy(
           spec.name,
           {
             displayName: `plantlake ${args.stack}: ${spec.title}`,
-            combiner: 'OR',
             severity: spec.severity,
-            conditions: [
-              {
-                displayName: `${spec.title}: more than ${spec.threshold} in ${spec.windowSeconds / 60} min`,
-                conditionThreshold: {
-                  filter: pulumi.interpolate`${runLogs} AND metric.type="logging.googleapis.com/user/${metric.name}"`,
-                  comparison: 'COMPARISON_GT',
-                  thresholdValue: spec.threshold,
-                  duration: '0s',
-                  aggregations: [
-                    {
-                      alignmentPeriod: `${spec.windowSeconds}s`,
-                      perSeriesAligner: 'ALIGN_SUM',
-                      crossSeriesReducer: 'REDUCE_SUM',
-                      groupByFields: [`metric.label.${spec.label.key}`],
-                    },
-                  ],
-                },
-              },
-            ],
-            alertStrategy: { autoClose: '86400s' },
-            documentation: { mimeType: 'text/markdown', content: spec.documentation },
+            conditionName: `${spec.title}: more than ${spec.threshold} in ${spec.windowSeconds / 60} min`,
+            metric,
+            threshold: spec.threshold,
+            windowSeconds: spec.windowSeconds,
+            groupBy: spec.label.key,
+            autoCloseSeconds: 86_400,
+            documentation: spec.documentation,
             notificationChannels: args.notificationChannels,
-            userLabels: { ...args.userLabels },
+            userLabels: args.userLabels,
           },
           child,
         ),

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { DATASET, TABLES, type TableSpec } from '../../functions/core/resources.ts';
+import { BIGQUERY_STORAGE_BILLING, BIGQUERY_TIME_TRAVEL_HOURS, DATASET, TABLES, type TableSpec } from '../../functions/core/resources.ts';
 import { ROLES } from '../iam.ts';
 import type { ViewSpec } from '../views.ts';
 
@@ -44,6 +44,8 @@ export class Warehouse extends pulumi.ComponentResource {
         description: 'plantlake: plant sensor readings keyed by KKS code, alarm events, tag catalog, load audit',
         deleteContentsOnDestroy: !args.protect,
         deletionPolicy: args.protect ? 'PREVENT' : 'DELETE',
+        storageBillingModel: BIGQUERY_STORAGE_BILLING,
+        maxTimeTravelHours: String(BIGQUERY_TIME_TRAVEL_HOURS),
       },
       stateful,
     );

@@ -40,6 +40,8 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
 
     test('dataset, every table of resources.ts and one view per sql/views file', () => {
       expect(run.ofType(T.dataset).map((d) => d.inputs.datasetId)).toEqual([DATASET]);
+      // Billed on compressed bytes, time travel at its 48 h minimum (what `plantlake cost` bills).
+      expect(run.ofType(T.dataset).map((d) => [d.inputs.storageBillingModel, d.inputs.maxTimeTravelHours])).toEqual([['PHYSICAL', '48']]);
       const tables = run.ofType(T.table).filter((t) => !t.inputs.view);
       expect(tables.map((t) => t.inputs.tableId).sort()).toEqual(Object.values(TABLES).map((t) => t.name).sort());
       const viewFiles = existsSync('sql/views') ? readdirSync('sql/views').filter((f) => f.endsWith('.sql')) : [];

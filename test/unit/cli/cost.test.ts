@@ -45,7 +45,7 @@ describe('plantlake cost', () => {
   });
 
   it('measures sizes on real encodings: gzip smaller than JSON, BigQuery logical bytes by type', () => {
-    const json = measureSizes(R1);
+    const json = measureSizes({ ...R1, wire: 'json' });
     const gzip = measureSizes({ ...R1, wire: 'gzip' });
     expect(json.wireBytesPerReading).toBeGreaterThan(60);
     expect(gzip.wireBytesPerReading).toBeLessThan(json.wireBytesPerReading / 3);
@@ -58,7 +58,7 @@ describe('plantlake cost', () => {
 
   it('bills each component from the plant\'s volumes', () => {
     const sizes: Sizes = { wireBytesPerReading: 100, wireBytesPerBatch: 0, rawBytesPerReading: 10, bigqueryBytesPerRow: 80 };
-    const plant = { ...R1, alarmsPerDay: 0, month: 1 };
+    const plant = { ...R1, alarmsPerDay: 0, month: 1, bigqueryStorage: 'logical' as const };
     const bill = billPlant(unitPrices, plant, sizes);
     const line = (item: string) => bill.lines.find((l) => l.item.startsWith(item))!;
     const batches = 2_592_000;
