@@ -16,7 +16,7 @@
 import type * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { FUNCTIONS, OBJECTS, SUBSCRIPTIONS, TOPICS, type FunctionName } from '../../functions/core/resources.ts';
-import type { FunctionSettings } from '../config.ts';
+import type { FunctionSizing } from '../config.ts';
 import { ENV, FUNCTION_ENV, SECRET_ENV, type EnvKey } from '../env.ts';
 import type { Grant } from '../grants.ts';
 import { objectPrefixCondition, ROLES } from '../iam.ts';
@@ -31,7 +31,7 @@ export interface FunctionsArgs {
   readonly projectNumber: pulumi.Input<string>;
   readonly region: string;
   readonly stack: string;
-  readonly settings: Readonly<Record<FunctionName, FunctionSettings>>;
+  readonly settings: Readonly<Record<FunctionName, FunctionSizing>>;
   /** The built folder of each function. */
   readonly sources: Readonly<Record<FunctionName, FunctionSource>>;
   readonly topics: Readonly<Record<keyof typeof TOPICS, gcp.pubsub.Topic>>;
@@ -46,6 +46,10 @@ export interface FunctionsArgs {
   readonly alarmEmails: readonly string[];
   /** Alarm state objects per site (functions/core/state-shards.ts). */
   readonly stateShards: number;
+  /** Seconds a checked rules / tag catalog generation is trusted (detect, notify, sweep). */
+  readonly configCheckSeconds: number;
+  /** Minimum seconds between two chat messages for the same site, tag and condition. */
+  readonly notifyThrottleSeconds: number;
 }
 
 const DESCRIPTIONS: Readonly<Record<FunctionName, string>> = {
@@ -90,8 +94,9 @@ export class Functions extends pulumi.ComponentResource {
       retentionDays: args.retentionDays === undefined ? undefined : String(args.retentionDays),
       webhookUrl: undefined,
       webhookFormat: args.chatWebhookFormat,
-      alertEmails: args.alarmEmails.length > 0 ? args.alarmEmails.join(',') : undefined,
-      notifyThrottleSeconds: undefined,
+      alarmEmails: args.alarmEmails.length > 0 ? args.alarmEmails.join(',') : undefined,
+      notifyThrottleSeconds: String(args.notifyThrottleSeconds),
+      configCheckSeconds: String(args.configCheckSeconds),
       bigqueryLocation: args.dataset.location.apply((l) => l ?? ''),
       // Unset for the default of one state object per site.
       stateShards: args.stateShards > 1 ? String(args.stateShards) : undefined,
