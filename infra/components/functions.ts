@@ -83,7 +83,8 @@ export class Functions extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // Plain values; a key left undefined is not set at all (the function falls back to its default).
+    // Plain values; a key left undefined is not set at all: only for the settings whose default in
+    // function-env.ts is "unset: …" (no retention, no alarm e-mails), as the infra tests check.
     const envValues: Record<EnvKey, pulumi.Input<string> | undefined> = {
       environment: args.stack,
       rawBucket: raw,
@@ -98,8 +99,7 @@ export class Functions extends pulumi.ComponentResource {
       notifyThrottleSeconds: String(args.notifyThrottleSeconds),
       configCheckSeconds: String(args.configCheckSeconds),
       bigqueryLocation: args.dataset.location.apply((l) => l ?? ''),
-      // Unset for the default of one state object per site.
-      stateShards: args.stateShards > 1 ? String(args.stateShards) : undefined,
+      stateShards: String(args.stateShards),
     };
     const secretValues: Partial<Record<EnvKey, { secret: pulumi.Input<string>; version: pulumi.Input<string> }>> = {
       // Pinned to the version this stack wrote, so a new webhook URL rolls out with a redeploy.
