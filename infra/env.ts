@@ -1,6 +1,6 @@
 // Which environment variables each deployed function receives, derived from the config table
 // (functions/core/function-env.ts): a function gets every variable it reads whose source is the
-// Pulumi program ('pulumi', or 'secret' from Secret Manager), and nothing else. A name is not a
+// Pulumi program ('pulumi', or 'secret' from Secret Manager), and nothing else; the panel likewise. A name is not a
 // permission; the IAM grants decide access. infra/components/functions.ts supplies the values.
 import { ENV, SETTINGS, type SettingKey, type SettingReader } from '../functions/core/function-env.ts';
 import { FUNCTIONS, type FunctionName } from '../functions/core/resources.ts';
@@ -11,6 +11,11 @@ type Table = typeof SETTINGS;
 /** Keys the Pulumi program sets on at least one function (the panel's are set in components/panel.ts). */
 export type EnvKey = {
   [K in SettingKey]: Table[K]['source'] extends 'pulumi' | 'secret' ? (Extract<Table[K]['readers'][number], FunctionName> extends never ? never : K) : never;
+}[SettingKey];
+
+/** Keys the Pulumi program sets on the panel (infra/components/panel.ts). */
+export type PanelEnvKey = {
+  [K in SettingKey]: Table[K]['source'] extends 'pulumi' ? ('panel' extends Table[K]['readers'][number] ? K : never) : never;
 }[SettingKey];
 
 const setByPulumi = (k: SettingKey): boolean => SETTINGS[k].source === 'pulumi' || SETTINGS[k].source === 'secret';
