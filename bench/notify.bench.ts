@@ -87,7 +87,7 @@ try {
   // alerts subscription delivers them (a cleared sent concurrently with its active would wait).
   const notify = createNotify({
     storage: clients.storage,
-    settings: { rawBucket: names.buckets.raw, configBucket: names.buckets.config, webhookUrl: url, webhookFormat: 'slack', alertEmails: [], notifyThrottleSeconds: 0, environment: 'bench' },
+    settings: { rawBucket: names.buckets.raw, configBucket: names.buckets.config, webhookUrl: url, webhookFormat: 'slack', alarmEmails: [], notifyThrottleSeconds: 0, environment: 'bench' },
     log: createLogger({ function: 'notify', environment: 'bench' }, () => {}),
     catalogCheckEveryMs: 60_000,
   });

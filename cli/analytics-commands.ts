@@ -7,11 +7,12 @@ import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createClients, targetFromEnv, type Clients } from '../functions/adapters/clients.ts';
 import { ENV } from '../functions/core/function-env.ts';
-import { DATASET, OBJECTS, parseTariffs } from '../functions/core/index.ts';
+import { OBJECTS, parseTariffs } from '../functions/core/index.ts';
 import { dayRange } from '../functions/core/lake-paths.ts';
 import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { checkSite, exportDataSql, exportDays, exportIncident, findIncident, type ExportTarget } from './export.ts';
 import { formatRows } from './query.ts';
+import { settingOption } from './setting-options.ts';
 
 function clients(): Clients {
   try {
@@ -58,8 +59,8 @@ async function openSink(dir: string) {
   return openParquetSink(dir);
 }
 
-const datasetOption = () => new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).default(DATASET);
-const locationOption = () => new Option('--location <location>', 'BigQuery location').env(ENV.bigqueryLocation);
+const datasetOption = () => settingOption('dataset', { withDefault: true });
+const locationOption = () => settingOption('bigqueryLocation');
 
 export function registerAnalyticsCommands(program: Command): void {
   const tariffs = program.command('tariffs').description('energy tariffs: check a tariffs file, or upload it for the next daily run');
@@ -72,7 +73,7 @@ export function registerAnalyticsCommands(program: Command): void {
     .command('push')
     .description('check a tariffs file, then upload it to the config bucket; the next daily run loads it into `tariffs` and `energy_meters`')
     .argument('<file>')
-    .addOption(new Option('--config-bucket <name>', 'config bucket').env(ENV.configBucket))
+    .addOption(settingOption('configBucket'))
     .action(async (file: string, opts: { configBucket?: string }) => {
       const text = readText(file);
       checkTariffs(file, text);

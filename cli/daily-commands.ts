@@ -4,14 +4,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createClients, targetFromEnv } from '../functions/adapters/clients.ts';
 import { createLogger } from '../functions/adapters/log.ts';
-import { ENV } from '../functions/core/function-env.ts';
 import { createContext, type DailyContext } from '../functions/daily/context.ts';
 import { isDay } from '../functions/core/lake-paths.ts';
 import { cliHolder, LeaseHeldError, withLease } from '../functions/daily/lease.ts';
 import type { RunReport } from '../functions/daily/report.ts';
 import { lifecyclePlanFor, planRun, runDaily, type RunOptions } from '../functions/daily/run.ts';
-import { BQ_LOCATION_ENV, dailySettings } from '../functions/daily/settings.ts';
+import { dailySettings } from '../functions/daily/settings.ts';
 import { createProgress } from './progress.ts';
+import { settingOption } from './setting-options.ts';
 
 /** Wrong or missing arguments or settings: exit code 2. */
 export class UsageError extends Error {}
@@ -45,12 +45,12 @@ export function wholeNumber(value: string): number {
 /** Flags every daily command takes: where the data is, and how to report. */
 function withCommon(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--raw-bucket <name>', 'raw zone bucket').env(ENV.rawBucket))
-    .addOption(new Option('--config-bucket <name>', 'config bucket (tag catalog)').env(ENV.configBucket))
-    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset))
-    .addOption(new Option('--location <location>', 'BigQuery location of the dataset').env(BQ_LOCATION_ENV))
-    .addOption(new Option('--coldline-age-days <n>', 'loaded days older than this move to Coldline').env(ENV.coldlineAgeDays).argParser(wholeNumber))
-    .addOption(new Option('--retention-days <n>', 'loaded days older than this are deleted from the raw zone').env(ENV.retentionDays).argParser(wholeNumber))
+    .addOption(settingOption('rawBucket'))
+    .addOption(settingOption('configBucket'))
+    .addOption(settingOption('dataset'))
+    .addOption(settingOption('bigqueryLocation'))
+    .addOption(settingOption('coldlineAgeDays', { checked: true }))
+    .addOption(settingOption('retentionDays', { checked: true }))
     .addOption(new Option('--wait <minutes>', 'if another run holds the daily lease, wait up to this long for it (default: say who holds it and stop)').argParser(wholeNumber))
     .option('--json', 'print the JSON report on stdout instead of a summary')
     .option('--verbose', 'also print the structured log entries (as Cloud Logging would get them) on stderr');

@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { createClients, EMULATOR_ENV, targetFromEnv, type Clients } from '../functions/adapters/clients.ts';
 import { ENV } from '../functions/core/function-env.ts';
-import { DATASET, DEAD_LETTER_SUBSCRIPTIONS, SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
+import { DEAD_LETTER_SUBSCRIPTIONS, SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
 import { Gateway } from './gateway.ts';
 import { sitePublisher } from './site-publisher.ts';
 import { checkCatalog, checkRules, uploadConfigObject, type Checked } from './config-objects.ts';
@@ -15,6 +15,7 @@ import { RunFailed, UsageError, wholeNumber } from './daily-commands.ts';
 import { formatRows, runQuery, sqlFor } from './query.ts';
 import { batchesFromReadings, formatOf, readingsFromText } from './readings-file.ts';
 import { quarantineGroups, readStatus, statusLines } from './status.ts';
+import { settingOption } from './setting-options.ts';
 import { datasetId } from './option-values.ts';
 
 
@@ -95,7 +96,7 @@ export function registerOpsCommands(program: Command): void {
     const generation = await uploadConfigObject(clients().storage, bucket, kind, text);
     process.stdout.write(`uploaded to gs://${bucket} (generation ${generation})\n`);
   };
-  const bucketOption = () => new Option('--config-bucket <name>', 'config bucket').env(ENV.configBucket);
+  const bucketOption = () => settingOption('configBucket');
   const rules = program.command('rules').description('alarm rules: check a rules file, or roll it out');
   rules
     .command('validate')
@@ -121,8 +122,8 @@ export function registerOpsCommands(program: Command): void {
     .command('query')
     .description('run SQL (use ${project} and ${dataset}), or read a view of sql/views by name; print a table or CSV')
     .argument('<sql-or-view>', 'SQL text, or a view name such as alarm_top_tags')
-    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).argParser(datasetId).default(DATASET))
-    .addOption(new Option('--location <location>', 'BigQuery location').env(ENV.bigqueryLocation))
+    .addOption(settingOption('dataset', { withDefault: true }).argParser(datasetId))
+    .addOption(settingOption('bigqueryLocation'))
     .option('--limit <n>', 'rows to read from a view', wholeNumber, 100)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'csv']).default('table'))
     .action(async (input: string, opts: { dataset: string; location?: string; limit: number; format: 'table' | 'csv' }) => {
@@ -135,8 +136,8 @@ export function registerOpsCommands(program: Command): void {
   program
     .command('status')
     .description('dead-letter and live backlogs, quarantined inputs, the raw zone, the daily lease and the last loads')
-    .addOption(new Option('--raw-bucket <name>', 'raw zone bucket').env(ENV.rawBucket))
-    .addOption(new Option('--dataset <id>', 'BigQuery dataset').env(ENV.dataset).argParser(datasetId).default(DATASET))
+    .addOption(settingOption('rawBucket'))
+    .addOption(settingOption('dataset', { withDefault: true }).argParser(datasetId))
     .option('--dead-letter <subscriptions...>', 'dead-letter subscriptions to peek', Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((s) => s.name))
     .option('--subscription <subscriptions...>', 'live subscriptions whose backlog to read from Cloud Monitoring', Object.values(SUBSCRIPTIONS).map((s) => s.name))
     .option('--quarantine-by-site', 'also read every quarantine record (streamed) and count them by site and reason')

@@ -8,13 +8,14 @@ import { bucketPrefix, cron, email, httpsUrl, member, memory, path, region, time
 import { ConfigReader, type RawConfig } from './config-readers.ts';
 import { readPanelConfig } from './panel-config.ts';
 import type { PanelAccess } from '../functions/core/panel-access.ts';
-import { DEFAULT_TIME_BUDGET_SECONDS } from '../functions/daily/settings.ts';
+import { SETTINGS } from '../functions/core/function-env.ts';
 import { WEBHOOK_BUDGET_SECONDS } from '../functions/adapters/webhook-client.ts';
 import { MAX_STATE_SHARDS } from '../functions/core/state-shards.ts';
 
 export const NAMESPACE = 'plantlake';
 
-export interface FunctionSettings {
+/** The Cloud Run size of one function (its environment variables are the config table's, infra/env.ts). */
+export interface FunctionSizing {
   /** Cloud Run memory, e.g. `512Mi`. */
   readonly memory: string;
   readonly timeoutSeconds: number;
@@ -31,10 +32,15 @@ export interface PlantlakeConfig {
   /** Days after which raw objects are deleted; undefined keeps them forever. */
   readonly retentionDays: number | undefined;
   readonly stateShards: number;
+  /** Seconds detect, notify and the sweep trust a checked rules / tag catalog generation. */
+  readonly configCheckSeconds: number;
+  /** Minimum seconds between two chat messages for the same site, tag and condition. */
+  readonly notifyThrottleSeconds: number;
   readonly dailySchedule: string;
   readonly dailyTimeZone: string;
-  readonly functions: Readonly<Record<FunctionName, FunctionSettings>>;
-  readonly alertEmails: readonly string[];
+  readonly functions: Readonly<Record<FunctionName, FunctionSizing>>;
+  /** Recipients of operations alerts (stack config key `alertEmails`, kept for existing stacks). */
+  readonly operationsEmails: readonly string[];
   /** Quarantined messages per site per hour above which operations are alerted. */
   readonly quarantineAlertThreshold: number;
   /** Google group e-mail of the analysts. */
@@ -54,6 +60,12 @@ export interface PlantlakeConfig {
   /** Who sees which site on the live panel and in BigQuery (infra/panel-config.ts). */
   readonly panelAccess: PanelAccess;
 }
+
+/**
+ * The daily job's default time budget, from the config table: the Pulumi program does not set
+ * PLANTLAKE_DAILY_TIME_BUDGET_SECONDS, so the function runs with this default.
+ */
+const DEFAULT_TIME_BUDGET_SECONDS = SETTINGS.dailyTimeBudgetSeconds.parse(undefined);
 
 /** Cloud Scheduler allows an HTTP target at most 30 minutes per attempt. */
 const SCHEDULER_MAX_ATTEMPT_SECONDS = 1800;
@@ -108,6 +120,20 @@ export function loadConfig(
     min: 1,
     max: MAX_STATE_SHARDS,
   });
+  const configCheckSeconds = r.integer({
+    ...req,
+    key: 'configCheckSeconds',
+    expect: 'a whole number of seconds ≥ 0 (0 checks the rules and tag catalog on every event)',
+    example: SETTINGS.configCheckSeconds.default ?? '10',
+    min: 0,
+  });
+  const notifyThrottleSeconds = r.integer({
+    ...req,
+    key: 'notifyThrottleSeconds',
+    expect: 'a whole number of seconds ≥ 0',
+    example: SETTINGS.notifyThrottleSeconds.default ?? '300',
+    min: 0,
+  });
   const dailySchedule = r.string({
     ...req,
     key: 'dailySchedule',
@@ -141,7 +167,7 @@ export function loadConfig(
       max: 1000,
     }),
   };
-  const functions = {} as Record<FunctionName, FunctionSettings>;
+  const functions = {} as Record<FunctionName, FunctionSizing>;
   for (const fn of FUNCTIONS) {
     const mem = r.string({ key: `${fn}Memory`, expect: 'a memory size', example: '512Mi', check: memory });
     const timeoutKey = `${fn}TimeoutSeconds`;
@@ -189,7 +215,8 @@ export function loadConfig(
       );
     }
   }
-  const alertEmails = r.stringList({
+  // The key keeps its old name so existing stacks deploy unchanged; the code calls it operationsEmails.
+  const operationsEmails = r.stringList({
     key: 'alertEmails',
     expect: 'a list of e-mail addresses for operations alerts',
     example: 'ops@example.com',
@@ -304,10 +331,12 @@ export function loadConfig(
     coldlineAgeDays: must(coldlineAgeDays),
     retentionDays,
     stateShards: stateShards ?? 1,
+    configCheckSeconds: must(configCheckSeconds),
+    notifyThrottleSeconds: must(notifyThrottleSeconds),
     dailySchedule: must(dailySchedule).trim(),
     dailyTimeZone: must(dailyTimeZone),
     functions,
-    alertEmails: must(alertEmails),
+    operationsEmails: must(operationsEmails),
     quarantineAlertThreshold: must(quarantineAlertThreshold),
     analystGroup: must(analystGroup),
     readingsPublishers: must(readingsPublishers),

@@ -1,20 +1,33 @@
-// Which environment variables each deployed function receives. The names themselves live in
-// functions/core/function-env.ts, which the functions read and the local runtime sets too; this
-// file only decides who gets what. Every function gets both bucket names (the functions' settings
-// reader requires them at start); a name is not a permission, the IAM grants decide access.
-import { ENV } from '../functions/core/function-env.ts';
-import type { FunctionName } from '../functions/core/resources.ts';
+// Which environment variables each deployed function receives, derived from the config table
+// (functions/core/function-env.ts): a function gets every variable it reads whose source is the
+// Pulumi program ('pulumi', or 'secret' from Secret Manager), and nothing else; the panel likewise. A name is not a
+// permission; the IAM grants decide access. infra/components/functions.ts supplies the values.
+import { ENV, SETTINGS, type SettingKey, type SettingReader } from '../functions/core/function-env.ts';
+import { FUNCTIONS, type FunctionName } from '../functions/core/resources.ts';
 
 export { ENV };
-export type EnvKey = keyof typeof ENV;
 
-export const FUNCTION_ENV: Readonly<Record<FunctionName, readonly EnvKey[]>> = {
-  land: ['environment', 'rawBucket', 'configBucket'],
-  detect: ['environment', 'rawBucket', 'configBucket', 'alertsTopic', 'stateShards'],
-  notify: ['environment', 'rawBucket', 'configBucket', 'webhookUrl', 'webhookFormat', 'alertEmails'],
-  daily: ['environment', 'rawBucket', 'configBucket', 'dataset', 'coldlineAgeDays', 'retentionDays', 'bigqueryLocation'],
-  sweep: ['environment', 'rawBucket', 'configBucket', 'alertsTopic', 'stateShards'],
-};
+type Table = typeof SETTINGS;
+/** Keys the Pulumi program sets on at least one function (the panel's are set in components/panel.ts). */
+export type EnvKey = {
+  [K in SettingKey]: Table[K]['source'] extends 'pulumi' | 'secret' ? (Extract<Table[K]['readers'][number], FunctionName> extends never ? never : K) : never;
+}[SettingKey];
+
+/** Keys the Pulumi program sets on the panel (infra/components/panel.ts). */
+export type PanelEnvKey = {
+  [K in SettingKey]: Table[K]['source'] extends 'pulumi' ? ('panel' extends Table[K]['readers'][number] ? K : never) : never;
+}[SettingKey];
+
+const setByPulumi = (k: SettingKey): boolean => SETTINGS[k].source === 'pulumi' || SETTINGS[k].source === 'secret';
+
+/** The keys the Pulumi program sets on one reader, in table order. */
+export function pulumiKeysOf(reader: SettingReader): SettingKey[] {
+  return (Object.keys(SETTINGS) as SettingKey[]).filter((k) => setByPulumi(k) && (SETTINGS[k].readers as readonly SettingReader[]).includes(reader));
+}
+
+export const FUNCTION_ENV: Readonly<Record<FunctionName, readonly EnvKey[]>> = Object.fromEntries(
+  FUNCTIONS.map((fn) => [fn, pulumiKeysOf(fn) as EnvKey[]]),
+) as unknown as Record<FunctionName, readonly EnvKey[]>;
 
 /** Variables injected from Secret Manager rather than set as plain values. */
-export const SECRET_ENV: readonly EnvKey[] = ['webhookUrl'];
+export const SECRET_ENV: readonly EnvKey[] = (Object.keys(SETTINGS) as SettingKey[]).filter((k) => SETTINGS[k].source === 'secret') as EnvKey[];

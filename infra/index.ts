@@ -88,6 +88,8 @@ const functions = new Functions(
     chatWebhookFormat: cfg.chatWebhookFormat,
     alarmEmails: cfg.alarmEmails,
     stateShards: cfg.stateShards,
+    configCheckSeconds: cfg.configCheckSeconds,
+    notifyThrottleSeconds: cfg.notifyThrottleSeconds,
   },
   opts,
 );
@@ -111,7 +113,7 @@ const observability = new Observability(
   'observability',
   {
     stack: cfg.stack,
-    alertEmails: cfg.alertEmails,
+    operationsEmails: cfg.operationsEmails,
     alarmEmails: cfg.alarmEmails,
     dailyService: functions.services.daily.fn.name,
     notifyService: functions.services.notify.fn.name,

@@ -15,6 +15,7 @@ import type { BigQuery } from '@google-cloud/bigquery';
 import type { PubSub } from '@google-cloud/pubsub';
 import type { Storage } from '@google-cloud/storage';
 import type { OAuth2Client } from 'google-auth-library';
+import { CLIENT_SETTINGS } from '../core/function-env.ts';
 
 const load = createRequire(import.meta.url);
 const bigqueryLib = () => load('@google-cloud/bigquery') as typeof import('@google-cloud/bigquery');
@@ -38,12 +39,12 @@ export type Target =
       readonly bigquery: string;
     };
 
-/** Environment variables that point a process (a function, the CLI) at the emulators. */
+/** Environment variables that point a process (a function, the CLI) at the emulators (declared in function-env.ts). */
 export const EMULATOR_ENV = {
-  pubsub: 'PUBSUB_EMULATOR_HOST',
-  storage: 'PLANTLAKE_STORAGE_EMULATOR',
-  bigquery: 'PLANTLAKE_BIGQUERY_EMULATOR',
-  projectId: 'PLANTLAKE_PROJECT_ID',
+  pubsub: CLIENT_SETTINGS.pubsubEmulator.env,
+  storage: CLIENT_SETTINGS.storageEmulator.env,
+  bigquery: CLIENT_SETTINGS.bigqueryEmulator.env,
+  projectId: CLIENT_SETTINGS.projectId.env,
 } as const;
 
 type Env = Record<string, string | undefined>;

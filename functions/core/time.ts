@@ -113,3 +113,7 @@ export function toUtcTimestamp(text: string, ms: number): string {
   const seconds = new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
   return `${seconds}${fraction}Z`;
 }
+
+/** BigQuery TIMESTAMP and DATE start at 0001-01-01 and end at 9999-12-31 (UTC). https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#timestamp_type */
+export const BIGQUERY_MIN_MS = parseRfc3339('0001-01-01T00:00:00Z');
+export const BIGQUERY_MAX_MS = parseRfc3339('9999-12-31T23:59:59.999Z');

@@ -1,19 +1,23 @@
-// What the daily job is configured with: the function's environment (function-env.ts names), and
-// for the CLI the same names overridden by flags. Pure.
-import { ENV, readSettings } from '../core/function-env.ts';
+// What the daily job is configured with: its variables from the config table
+// (functions/core/function-env.ts), and for the CLI the same variables overridden by flags. Pure.
+import { ENV, SETTINGS, settingsFor, type DailyEnvSettings, type RowChecks } from '../core/function-env.ts';
 
-/** BigQuery location for jobs; infra/env.ts sets it on the daily function. */
+export type { RowChecks };
+
+/** BigQuery location for jobs; the Pulumi program sets it on the daily function. */
 export const BQ_LOCATION_ENV = ENV.bigqueryLocation;
+export const ROW_CHECKS_ENV = ENV.dailyRowChecks;
 
 /** Compacted objects are packed up to this many stored bytes of their sources (≈ 64 MiB gzip each). */
 export const DEFAULT_MAX_COMPACTED_BYTES = 64 * 1024 * 1024;
 
 /**
- * A scheduled run stops starting new days after this long, leaving time to finish the day in
- * hand and answer: the function's timeout is at most 1800 s (the Cloud Scheduler attempt
- * deadline limit, enforced by infra/config.ts). The next run continues where this one stopped.
+ * A scheduled run stops starting new days after this long (PLANTLAKE_DAILY_TIME_BUDGET_SECONDS
+ * unset), leaving time to finish the day in hand and answer: the function's timeout is at most
+ * 1800 s (the Cloud Scheduler attempt deadline limit, enforced by infra/config.ts). The next run
+ * continues where this one stopped.
  */
-export const DEFAULT_TIME_BUDGET_SECONDS = 1500;
+export const DEFAULT_TIME_BUDGET_SECONDS = SETTINGS.dailyTimeBudgetSeconds.parse(undefined);
 
 export interface DailySettings {
   readonly rawBucket: string;
@@ -32,15 +36,6 @@ export interface DailySettings {
   readonly rowChecks?: RowChecks | undefined;
 }
 
-export type RowChecks = 'on-refusal' | 'always';
-export const ROW_CHECKS_ENV = 'PLANTLAKE_DAILY_ROW_CHECKS';
-
-function rowChecks(env: Env): RowChecks {
-  const v = env[ROW_CHECKS_ENV]?.trim() || 'on-refusal';
-  if (v !== 'on-refusal' && v !== 'always') throw new Error(`${ROW_CHECKS_ENV} is ${JSON.stringify(v)}; set it to on-refusal (the default) or always`);
-  return v;
-}
-
 export interface SettingOverrides {
   readonly rawBucket?: string | undefined;
   readonly configBucket?: string | undefined;
@@ -53,24 +48,29 @@ export interface SettingOverrides {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Settings from the environment, flags first; throws naming the variable that is missing or wrong. */
-export function dailySettings(env: Env, overrides: SettingOverrides = {}): DailySettings {
-  const merged: Record<string, string | undefined> = { ...env };
-  if (overrides.rawBucket) merged[ENV.rawBucket] = overrides.rawBucket;
-  if (overrides.configBucket) merged[ENV.configBucket] = overrides.configBucket;
-  if (overrides.dataset) merged[ENV.dataset] = overrides.dataset;
-  if (overrides.coldlineAgeDays !== undefined) merged[ENV.coldlineAgeDays] = String(overrides.coldlineAgeDays);
-  if (overrides.retentionDays !== undefined) merged[ENV.retentionDays] = String(overrides.retentionDays);
-  const s = readSettings(merged);
+/** The job's settings from the daily function's variables (function-env.ts). */
+export function dailySettingsOf(s: DailyEnvSettings, overrides: Pick<SettingOverrides, 'maxCompactedBytes'> = {}): DailySettings {
   return {
     rawBucket: s.rawBucket,
     configBucket: s.configBucket,
     dataset: s.dataset,
     coldlineAgeDays: s.coldlineAgeDays,
     retentionDays: s.retentionDays,
-    location: overrides.location ?? (env[BQ_LOCATION_ENV]?.trim() || undefined),
+    location: s.bigqueryLocation,
     maxCompactedBytes: overrides.maxCompactedBytes ?? DEFAULT_MAX_COMPACTED_BYTES,
     concurrency: 8,
-    rowChecks: rowChecks(env),
+    rowChecks: s.dailyRowChecks,
   };
+}
+
+/** Settings from the environment, flags first; throws naming each variable that is missing or wrong. */
+export function dailySettings(env: Env, overrides: SettingOverrides = {}): DailySettings {
+  const merged: Record<string, string | undefined> = { ...env };
+  if (overrides.rawBucket) merged[ENV.rawBucket] = overrides.rawBucket;
+  if (overrides.configBucket) merged[ENV.configBucket] = overrides.configBucket;
+  if (overrides.dataset) merged[ENV.dataset] = overrides.dataset;
+  if (overrides.location) merged[ENV.bigqueryLocation] = overrides.location;
+  if (overrides.coldlineAgeDays !== undefined) merged[ENV.coldlineAgeDays] = String(overrides.coldlineAgeDays);
+  if (overrides.retentionDays !== undefined) merged[ENV.retentionDays] = String(overrides.retentionDays);
+  return dailySettingsOf(settingsFor('daily', merged), overrides);
 }

@@ -4,9 +4,8 @@
 // reason under gs://RAW/quarantine/. Settings come from the environment (function-env.ts).
 import * as functions from '@google-cloud/functions-framework';
 import { functionRuntime } from '../adapters/function-runtime.ts';
-import { readBatchLimits } from '../core/index.ts';
-import { createLand } from './land.ts';
+import { wireLand } from './wiring.ts';
 
 const { settings, clients, log } = functionRuntime('land');
 
-functions.cloudEvent('land', createLand({ storage: clients.storage, rawBucket: settings.rawBucket, log, limits: readBatchLimits(process.env) }));
+functions.cloudEvent('land', wireLand(settings, clients, log));

@@ -8,7 +8,7 @@
 import type { Storage } from '@google-cloud/storage';
 import { AlarmEvent, OBJECTS, parseTagCatalog, type Catalog } from '../core/index.ts';
 import { compileSchema } from '../core/schema-check.ts';
-import type { FunctionSettings } from '../core/function-env.ts';
+import type { NotifySettings } from '../core/function-env.ts';
 import type { Logger } from '../adapters/log.ts';
 import { createObjectCache } from '../adapters/object-cache.ts';
 import { readPubSubEvent } from '../adapters/pubsub-message.ts';
@@ -21,7 +21,7 @@ import { webhookPayload } from './webhook-payload.ts';
 
 export interface NotifyOptions {
   readonly storage: Storage;
-  readonly settings: Pick<FunctionSettings, 'rawBucket' | 'configBucket' | 'webhookUrl' | 'webhookFormat' | 'alertEmails' | 'notifyThrottleSeconds' | 'environment'>;
+  readonly settings: Pick<NotifySettings, 'rawBucket' | 'configBucket' | 'webhookUrl' | 'webhookFormat' | 'alarmEmails' | 'notifyThrottleSeconds' | 'environment'>;
   readonly log: Logger;
   /** How long a checked tag catalog generation is trusted. */
   readonly catalogCheckEveryMs: number;
@@ -143,7 +143,7 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
     const entry = await catalogEntry(event.site, event.tag);
     const text = alarmText(event, { entry, environment: settings.environment, throttledBefore: verdict.throttledBefore });
     if (!mailed.has(event.eventId)) {
-      const mail = notificationEntry(event, text, { entry, environment: settings.environment, recipients: settings.alertEmails, throttledBefore: verdict.throttledBefore });
+      const mail = notificationEntry(event, text, { entry, environment: settings.environment, recipients: settings.alarmEmails, throttledBefore: verdict.throttledBefore });
       log.log(mail.severity, mail.message, mail.fields);
       mailed.add(event.eventId);
       if (mailed.size > 10_000) mailed.delete(mailed.values().next().value!);

@@ -6,7 +6,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import type { FunctionName } from '../../functions/core/resources.ts';
-import type { FunctionSettings } from '../config.ts';
+import type { FunctionSizing } from '../config.ts';
 import { createGrant, type Grant } from '../grants.ts';
 import { serviceAccountMember } from '../iam.ts';
 import type { FunctionSource } from '../sources.ts';
@@ -23,7 +23,7 @@ export interface FunctionServiceArgs {
   readonly description: string;
   readonly project: string;
   readonly region: string;
-  readonly settings: FunctionSettings;
+  readonly settings: FunctionSizing;
   readonly source: FunctionSource;
   readonly sourcesBucket: pulumi.Input<string>;
   /** `projects/<p>/serviceAccounts/<email>` of the build account. */

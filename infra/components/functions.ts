@@ -16,7 +16,7 @@
 import type * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 import { FUNCTIONS, OBJECTS, SUBSCRIPTIONS, TOPICS, type FunctionName } from '../../functions/core/resources.ts';
-import type { FunctionSettings } from '../config.ts';
+import type { FunctionSizing } from '../config.ts';
 import { ENV, FUNCTION_ENV, SECRET_ENV, type EnvKey } from '../env.ts';
 import type { Grant } from '../grants.ts';
 import { objectPrefixCondition, ROLES } from '../iam.ts';
@@ -31,7 +31,7 @@ export interface FunctionsArgs {
   readonly projectNumber: pulumi.Input<string>;
   readonly region: string;
   readonly stack: string;
-  readonly settings: Readonly<Record<FunctionName, FunctionSettings>>;
+  readonly settings: Readonly<Record<FunctionName, FunctionSizing>>;
   /** The built folder of each function. */
   readonly sources: Readonly<Record<FunctionName, FunctionSource>>;
   readonly topics: Readonly<Record<keyof typeof TOPICS, gcp.pubsub.Topic>>;
@@ -46,6 +46,10 @@ export interface FunctionsArgs {
   readonly alarmEmails: readonly string[];
   /** Alarm state objects per site (functions/core/state-shards.ts). */
   readonly stateShards: number;
+  /** Seconds a checked rules / tag catalog generation is trusted (detect, notify, sweep). */
+  readonly configCheckSeconds: number;
+  /** Minimum seconds between two chat messages for the same site, tag and condition. */
+  readonly notifyThrottleSeconds: number;
 }
 
 const DESCRIPTIONS: Readonly<Record<FunctionName, string>> = {
@@ -79,7 +83,8 @@ export class Functions extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // Plain values; a key left undefined is not set at all (the function falls back to its default).
+    // Plain values; a key left undefined is not set at all: only for the settings whose default in
+    // function-env.ts is "unset: …" (no retention, no alarm e-mails), as the infra tests check.
     const envValues: Record<EnvKey, pulumi.Input<string> | undefined> = {
       environment: args.stack,
       rawBucket: raw,
@@ -90,11 +95,11 @@ export class Functions extends pulumi.ComponentResource {
       retentionDays: args.retentionDays === undefined ? undefined : String(args.retentionDays),
       webhookUrl: undefined,
       webhookFormat: args.chatWebhookFormat,
-      alertEmails: args.alarmEmails.length > 0 ? args.alarmEmails.join(',') : undefined,
-      notifyThrottleSeconds: undefined,
+      alarmEmails: args.alarmEmails.length > 0 ? args.alarmEmails.join(',') : undefined,
+      notifyThrottleSeconds: String(args.notifyThrottleSeconds),
+      configCheckSeconds: String(args.configCheckSeconds),
       bigqueryLocation: args.dataset.location.apply((l) => l ?? ''),
-      // Unset for the default of one state object per site.
-      stateShards: args.stateShards > 1 ? String(args.stateShards) : undefined,
+      stateShards: String(args.stateShards),
     };
     const secretValues: Partial<Record<EnvKey, { secret: pulumi.Input<string>; version: pulumi.Input<string> }>> = {
       // Pinned to the version this stack wrote, so a new webhook URL rolls out with a redeploy.

@@ -30,7 +30,7 @@ export const MISSING_DAILY_WINDOW_SECONDS = 25 * 3600;
 export interface ObservabilityArgs {
   readonly stack: string;
   /** Operations alerts. */
-  readonly alertEmails: readonly string[];
+  readonly operationsEmails: readonly string[];
   /** Alarm notifications by e-mail; none means no alarm e-mail policy. */
   readonly alarmEmails: readonly string[];
   /** Cloud Run services of the daily and notify functions (their function names). */
@@ -44,7 +44,7 @@ const functionServices = `resource.labels.service_name=(${FUNCTIONS.map((f) => `
 
 export class Observability extends pulumi.ComponentResource {
   readonly channels: gcp.monitoring.NotificationChannel[];
-  /** The operations channels (alertEmails), for alert policies declared elsewhere. */
+  /** The operations channels (operationsEmails, stack config alertEmails), for alert policies declared elsewhere. */
   readonly opsChannels: pulumi.Output<string>[];
   readonly policies: gcp.monitoring.AlertPolicy[];
 
@@ -54,7 +54,7 @@ export class Observability extends pulumi.ComponentResource {
 
     // One channel per address, shared when an address gets both kinds of mail.
     const byAddress = new Map<string, gcp.monitoring.NotificationChannel>();
-    for (const email of [...args.alertEmails, ...args.alarmEmails]) {
+    for (const email of [...args.operationsEmails, ...args.alarmEmails]) {
       const key = email.toLowerCase();
       if (byAddress.has(key)) continue;
       byAddress.set(
@@ -69,7 +69,7 @@ export class Observability extends pulumi.ComponentResource {
     this.channels = [...byAddress.values()];
     const channelsFor = (emails: readonly string[]) =>
       emails.flatMap((e) => byAddress.get(e.toLowerCase()) ?? []).map((c) => c.name);
-    const notificationChannels = channelsFor(args.alertEmails);
+    const notificationChannels = channelsFor(args.operationsEmails);
     this.opsChannels = notificationChannels;
     const userLabels = { app: 'plantlake', env: args.stack };
 

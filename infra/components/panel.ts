@@ -10,7 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { OBJECTS } from '../../functions/core/resources.ts';
 import type { PanelAccess } from '../../functions/core/panel-access.ts';
 import { ENV } from '../../functions/core/function-env.ts';
-import { PANEL_ENV } from '../../functions/panel/settings.ts';
+import type { PanelEnvKey } from '../env.ts';
 import { objectPrefixCondition, ROLES, serviceAccountMember } from '../iam.ts';
 import type { PanelSource } from '../panel-source.ts';
 
@@ -96,13 +96,13 @@ export class Panel extends pulumi.ComponentResource {
               args: ['index.js'],
               sourceCode: { cloudStorageSource: { bucket: archive.bucket, object: archive.name, generation: archive.generation.apply(String) } },
               resources: { limits: { cpu: '1', memory: '512Mi' }, cpuIdle: true },
-              envs: [
-                { name: ENV.rawBucket, value: args.rawBucket.name },
-                { name: ENV.configBucket, value: args.configBucket.name },
-                { name: ENV.environment, value: args.stack },
-                { name: PANEL_ENV.access, value: JSON.stringify(args.access) },
-                { name: PANEL_ENV.audience, value: audience },
-              ],
+              envs: panelEnv({
+                rawBucket: args.rawBucket.name,
+                configBucket: args.configBucket.name,
+                environment: args.stack,
+                panelAccess: JSON.stringify(args.access),
+                panelAudience: audience,
+              }),
             },
           ],
         },
@@ -135,4 +135,13 @@ export class Panel extends pulumi.ComponentResource {
     this.uri = this.service.uri;
     this.registerOutputs({ uri: this.uri, serviceAccount: this.serviceAccount.email });
   }
+}
+
+/**
+ * The panel's env block: exactly the variables the config table says the program sets on it (the
+ * type demands each; the infra test checks the names). Listed in the caller's order, which is the
+ * order deployed stacks already have, so this causes no new revision.
+ */
+function panelEnv(values: Readonly<Record<PanelEnvKey, pulumi.Input<string>>>): { name: string; value: pulumi.Input<string> }[] {
+  return (Object.keys(values) as PanelEnvKey[]).map((k) => ({ name: ENV[k], value: values[k] }));
 }

@@ -1,19 +1,19 @@
 // The real-time half of plantlake on the emulators: land, detect and notify served in this
 // process from source (serve.ts), each fed by a delivery from its subscription (local/delivery),
-// configured through the same settings reader as the deployed functions. For `npm start` and the
+// configured through the same settings reader (function-env.ts) and wired by the same factory
+// (functions/<fn>/wiring.ts) as the deployed functions. For `npm start` and the
 // tests; each call serves one pipeline (pipelineNames), so tests can run several side by side.
 import type { Clients } from '../../functions/adapters/clients.ts';
-import { ENV, type WebhookFormat } from '../../functions/core/function-env.ts';
-import { settingsFor } from '../../functions/adapters/function-runtime.ts';
+import { ENV, settingsFor, type WebhookFormat } from '../../functions/core/function-env.ts';
 import { createLogger, type LogSink } from '../../functions/adapters/log.ts';
 import type { RetryPolicy } from '../../functions/adapters/webhook-client.ts';
-import { createDetect } from '../../functions/detect/detect.ts';
-import { createLand } from '../../functions/land/land.ts';
-import { createNotify } from '../../functions/notify/notify.ts';
+import { wireDetect } from '../../functions/detect/wiring.ts';
+import { wireLand } from '../../functions/land/wiring.ts';
+import { wireNotify } from '../../functions/notify/wiring.ts';
+import { wireSweep } from '../../functions/sweep/wiring.ts';
 import { pipelineEnv, type PipelineNames } from '../provision.ts';
 import { startDelivery, type Delivery, type DeliveryOptions } from '../delivery/push-delivery.ts';
 import { serveHandler, type ServedFunction } from './serve.ts';
-import { createSweep } from '../../functions/sweep/sweep.ts';
 import { startSweepTick, type SweepTick } from './sweep-tick.ts';
 
 export type RealtimeFunction = 'land' | 'detect' | 'notify';
@@ -27,7 +27,8 @@ export interface LocalFunctionsOptions {
   readonly webhookUrl?: string;
   readonly webhookFormat?: WebhookFormat;
   readonly notifyThrottleSeconds?: number;
-  readonly alertEmails?: readonly string[];
+  /** Recipients of alarm notifications by e-mail (PLANTLAKE_ALARM_EMAILS). */
+  readonly alarmEmails?: readonly string[];
   /** Seconds a checked rules / catalog generation is trusted; default 10 (0: check every event). */
   readonly configCheckSeconds?: number;
   readonly webhookRetry?: RetryPolicy;
@@ -51,38 +52,22 @@ export interface LocalFunctions {
 
 export async function startLocalFunctions(options: LocalFunctionsOptions): Promise<LocalFunctions> {
   const { clients, names } = options;
+  // The options become the functions' environment, so they pass through the same parsers as in Google Cloud.
+  const environment = options.environment ?? 'local';
   const env = {
     ...pipelineEnv(names),
-    [ENV.environment]: options.environment ?? 'local',
+    [ENV.environment]: environment,
     [ENV.webhookUrl]: options.webhookUrl,
     [ENV.webhookFormat]: options.webhookFormat,
     [ENV.notifyThrottleSeconds]: options.notifyThrottleSeconds === undefined ? undefined : String(options.notifyThrottleSeconds),
-    [ENV.alertEmails]: options.alertEmails?.join(','),
+    [ENV.alarmEmails]: options.alarmEmails?.join(','),
+    [ENV.configCheckSeconds]: options.configCheckSeconds === undefined ? undefined : String(options.configCheckSeconds),
   };
-  const checkMs = (options.configCheckSeconds ?? 10) * 1000;
-  const logger = (fn: RealtimeFunction) => createLogger({ function: fn, environment: env[ENV.environment]! }, options.logSink);
+  const logger = (fn: RealtimeFunction | 'sweep') => createLogger({ function: fn, environment }, options.logSink);
   const handlers: Record<RealtimeFunction, () => (event: unknown) => Promise<void>> = {
-    land: () => createLand({ storage: clients.storage, rawBucket: settingsFor('land', env).rawBucket, log: logger('land') }),
-    detect: () => {
-      const s = settingsFor('detect', env);
-      return createDetect({
-        storage: clients.storage,
-        pubsub: clients.pubsub,
-        rawBucket: s.rawBucket,
-        configBucket: s.configBucket,
-        alertsTopic: s.alertsTopic,
-        log: logger('detect'),
-        rulesCheckEveryMs: checkMs,
-      });
-    },
-    notify: () =>
-      createNotify({
-        storage: clients.storage,
-        settings: settingsFor('notify', env),
-        log: logger('notify'),
-        catalogCheckEveryMs: checkMs,
-        ...(options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
-      }),
+    land: () => wireLand(settingsFor('land', env), clients, logger('land')),
+    detect: () => wireDetect(settingsFor('detect', env), clients, logger('detect')),
+    notify: () => wireNotify(settingsFor('notify', env), clients, logger('notify'), options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
   };
   const feeds: Record<RealtimeFunction, { subscription: string; topic: string }> = {
     land: { subscription: names.subscriptions.land, topic: names.topics.readings },
@@ -102,16 +87,7 @@ export async function startLocalFunctions(options: LocalFunctionsOptions): Promi
       deliveries[fn] = await startDelivery({ clients, url: served.url, ...feeds[fn], ...options.delivery });
     }
     if (options.sweepEveryMs !== undefined) {
-      const s = settingsFor('sweep', env);
-      const sweep = createSweep({
-        storage: clients.storage,
-        pubsub: clients.pubsub,
-        rawBucket: s.rawBucket,
-        configBucket: s.configBucket,
-        alertsTopic: s.alertsTopic,
-        log: createLogger({ function: 'sweep', environment: env[ENV.environment]! }, options.logSink),
-        rulesCheckEveryMs: checkMs,
-      });
+      const { sweep } = wireSweep(settingsFor('sweep', env), clients, logger('sweep'));
       sweepTick = await startSweepTick(sweep, { everyMs: options.sweepEveryMs, ...(options.delivery?.log ? { log: options.delivery.log } : {}) });
     }
   } catch (err) {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../../infra/config-readers.ts';
 import { loadConfig, type PlantlakeConfig } from '../../infra/config.ts';
+import { SETTINGS } from '../../functions/core/function-env.ts';
 import { declaredConfig, stackConfig, TEST_WEBHOOK } from './harness.ts';
 
 function load(stack: 'dev' | 'prod', changes: Record<string, string | undefined> = {}): PlantlakeConfig {
@@ -152,6 +153,12 @@ describe('Pulumi.yaml', () => {
     };
     const values: Record<string, string> = { ...defaults, ...required };
     expect(() => loadConfig((k) => values[k], 'fresh')).not.toThrow();
+  });
+
+  test('the keys that feed a function setting default to what the function defaults to (function-env.ts)', () => {
+    const declared = declaredConfig();
+    const feeds = { configCheckSeconds: 'configCheckSeconds', notifyThrottleSeconds: 'notifyThrottleSeconds', stateShards: 'stateShards', coldlineAgeDays: 'coldlineAgeDays', chatWebhookFormat: 'webhookFormat' } as const;
+    for (const [key, setting] of Object.entries(feeds)) expect(String(declared[key]?.default), key).toBe(SETTINGS[setting].default);
   });
 
   test("the README's Deploy section documents every key", () => {

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { bucketNames, DATASET } from '../../functions/core/resources.ts';
 import { PANEL_ENV } from '../../functions/panel/settings.ts';
+import { ENV, pulumiKeysOf } from '../../infra/env.ts';
 import { type Run, runProgram, strings } from './harness.ts';
 
 const RUN = 'gcp:cloudrunv2/service:Service';
@@ -38,6 +39,8 @@ describe('panel stack', () => {
     expect(env[PANEL_ENV.audience]).toBe(`/projects/123456789012/locations/${run.region}/services/plantlake-panel`);
     expect(JSON.parse(env[PANEL_ENV.access])).toEqual({ headOffice: [OFFICE], sites: { 'REF-01': [REF, BOTH], 'WELL-01': [BOTH] } });
     expect(env[PANEL_ENV.localKeys]).toBeUndefined();
+    // Exactly what the config table says the program sets on the panel (function-env.ts).
+    expect(Object.keys(env).sort()).toEqual(pulumiKeysOf('panel').map((k) => ENV[k]).sort());
   });
 
   test('nobody invokes it but the IAP service agent; no public member', () => {

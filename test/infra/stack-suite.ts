@@ -13,6 +13,7 @@ import {
   TOPICS,
   type TableSpec,
 } from '../../functions/core/resources.ts';
+import { keysOf, SETTINGS, type Setting } from '../../functions/core/function-env.ts';
 import { type Run, runProgram, T } from './harness.ts';
 import { describePrefixConditions } from './prefix-conditions.ts';
 import { describeSecurity } from './stack-security.ts';
@@ -110,15 +111,27 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
     test('each function receives exactly its environment variables', () => {
       const env = (fn: string) => run.one(T.fn, fn).inputs.serviceConfig;
       const names = bucketNames(run.config['plantlake:bucketPrefix'] ?? '');
-      const base = { PLANTLAKE_ENVIRONMENT: stack, PLANTLAKE_RAW_BUCKET: names.raw, PLANTLAKE_CONFIG_BUCKET: names.config };
+      // land touches only the raw bucket; the others also read the config bucket.
+      const land = { PLANTLAKE_ENVIRONMENT: stack, PLANTLAKE_RAW_BUCKET: names.raw };
+      const base = { ...land, PLANTLAKE_CONFIG_BUCKET: names.config };
       const alarmEmails = JSON.parse(run.config['plantlake:alarmEmails'] ?? '[]') as string[];
       const retention = run.config['plantlake:retentionDays'];
-      expect(env('land').environmentVariables).toEqual(base);
-      expect(env('detect').environmentVariables).toEqual({ ...base, PLANTLAKE_ALERTS_TOPIC: 'alerts' });
+      const shards = run.config['plantlake:stateShards'];
+      const alarmPath = {
+        ...base,
+        PLANTLAKE_ALERTS_TOPIC: 'alerts',
+        PLANTLAKE_CONFIG_CHECK_SECONDS: run.config['plantlake:configCheckSeconds'],
+        PLANTLAKE_STATE_SHARDS: shards ?? '1',
+      };
+      expect(env('land').environmentVariables).toEqual(land);
+      expect(env('detect').environmentVariables).toEqual(alarmPath);
+      expect(env('sweep').environmentVariables).toEqual(alarmPath);
       expect(env('notify').environmentVariables).toEqual({
         ...base,
+        PLANTLAKE_CONFIG_CHECK_SECONDS: run.config['plantlake:configCheckSeconds'],
         PLANTLAKE_WEBHOOK_FORMAT: run.config['plantlake:chatWebhookFormat'],
-        ...(alarmEmails.length > 0 ? { PLANTLAKE_ALERT_EMAILS: alarmEmails.join(',') } : {}),
+        PLANTLAKE_NOTIFY_THROTTLE_SECONDS: run.config['plantlake:notifyThrottleSeconds'],
+        ...(alarmEmails.length > 0 ? { PLANTLAKE_ALARM_EMAILS: alarmEmails.join(',') } : {}),
       });
       expect(env('notify').secretEnvironmentVariables).toEqual([
         { key: 'PLANTLAKE_WEBHOOK_URL', projectId: run.project, secret: 'plantlake-chat-webhook', version: '1' },
@@ -130,7 +143,28 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
         PLANTLAKE_BQ_LOCATION: run.config['plantlake:bigQueryLocation'],
         ...(retention === undefined ? {} : { PLANTLAKE_RETENTION_DAYS: retention }),
       });
-      for (const fn of ['land', 'detect', 'daily']) expect(env(fn).secretEnvironmentVariables ?? []).toEqual([]);
+      for (const fn of ['land', 'detect', 'daily', 'sweep']) expect(env(fn).secretEnvironmentVariables ?? []).toEqual([]);
+    });
+
+    test('every variable a function reads (function-env.ts) is set by the program or has a documented default', () => {
+      for (const fn of FUNCTIONS) {
+        const s = run.one(T.fn, fn).inputs.serviceConfig;
+        const set = new Set([...Object.keys(s.environmentVariables ?? {}), ...(s.secretEnvironmentVariables ?? []).map((v: { key: string }) => v.key)]);
+        for (const key of keysOf(fn)) {
+          const setting: Setting = SETTINGS[key];
+          if (setting.source === 'pulumi' || setting.source === 'secret') {
+            // The program owns it: set on every stack, unless being unset is itself the documented choice.
+            if (!setting.default?.startsWith('unset')) expect(set, `${fn} needs ${setting.env} from the Pulumi program`).toContain(setting.env);
+          } else {
+            // Nobody sets it in Google Cloud: the documented default applies.
+            expect(setting.default, `${setting.env} needs a default`).toBeDefined();
+            expect(set, `${fn} gets ${setting.env}, which the table says the program never sets`).not.toContain(setting.env);
+          }
+        }
+        // And nothing the function does not read.
+        const reads = new Set(keysOf(fn).map((k) => SETTINGS[k].env));
+        for (const name of set) expect(reads, `${fn} is given ${name}, which it does not read`).toContain(name);
+      }
     });
 
     test('function settings come from the stack config, per function over the default', () => {

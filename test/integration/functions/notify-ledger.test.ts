@@ -48,7 +48,7 @@ describe('notify dedupe across instances', () => {
         configBucket: p.names.buckets.config,
         webhookUrl: url,
         webhookFormat: 'slack',
-        alertEmails: [],
+        alarmEmails: [],
         notifyThrottleSeconds: 0,
         environment: 'test',
       },

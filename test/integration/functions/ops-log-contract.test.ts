@@ -72,7 +72,7 @@ describe('the functions log what the operations alerts count', () => {
   it('notify: a webhook that stays down', async () => {
     const notify = createNotify({
       storage: p.clients.storage,
-      settings: { rawBucket: p.names.buckets.raw, configBucket: p.names.buckets.config, webhookUrl: hookUrl, webhookFormat: 'slack', alertEmails: [], notifyThrottleSeconds: 0, environment: 'test' },
+      settings: { rawBucket: p.names.buckets.raw, configBucket: p.names.buckets.config, webhookUrl: hookUrl, webhookFormat: 'slack', alarmEmails: [], notifyThrottleSeconds: 0, environment: 'test' },
       log: createLogger({ function: 'notify' }, logs.sink),
       catalogCheckEveryMs: 60_000,
       webhookRetry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, timeoutMs: 2_000, totalMs: 5_000 },

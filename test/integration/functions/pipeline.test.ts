@@ -55,7 +55,7 @@ describe('readings → detect → alerts → notify → webhook', () => {
       webhookUrl: hook.url,
       webhookFormat: 'google-chat',
       notifyThrottleSeconds: 300,
-      alertEmails: ['control-room@example.com'],
+      alarmEmails: ['control-room@example.com'],
       // Short backoff, so the retry test takes milliseconds; the shape is the production one.
       webhookRetry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 100, timeoutMs: 2000, totalMs: 10_000 },
       logSink: logs.sink,

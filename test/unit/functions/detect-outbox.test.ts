@@ -2,7 +2,7 @@
 // each function reads.
 import { describe, expect, it } from 'vitest';
 import type { AlarmEvent } from '../../../functions/core/index.ts';
-import { settingsFor } from '../../../functions/adapters/function-runtime.ts';
+import { settingsFor } from '../../../functions/core/function-env.ts';
 import { eventObjects, makeOutbox, parseOutbox } from '../../../functions/core/alarm-outbox.ts';
 import { outboxObjectName } from '../../../functions/core/lake-paths.ts';
 
@@ -46,9 +46,12 @@ describe('detect outbox', () => {
 describe('settingsFor', () => {
   it('asks each function only for the buckets it uses, naming a missing variable', () => {
     expect(settingsFor('land', { PLANTLAKE_RAW_BUCKET: 'r' }).rawBucket).toBe('r');
-    expect(settingsFor('notify', { PLANTLAKE_CONFIG_BUCKET: 'c', PLANTLAKE_WEBHOOK_FORMAT: 'slack' }).webhookFormat).toBe('slack');
+    expect(settingsFor('land', { PLANTLAKE_RAW_BUCKET: 'r' })).not.toHaveProperty('configBucket');
+    expect(settingsFor('notify', { PLANTLAKE_RAW_BUCKET: 'r', PLANTLAKE_CONFIG_BUCKET: 'c', PLANTLAKE_WEBHOOK_FORMAT: 'slack' }).webhookFormat).toBe('slack');
+    // notify keeps its ledger of sent notifications in the raw bucket, so it needs that too.
+    expect(() => settingsFor('notify', { PLANTLAKE_CONFIG_BUCKET: 'c' })).toThrow('PLANTLAKE_RAW_BUCKET is not set');
     expect(() => settingsFor('land', { PLANTLAKE_CONFIG_BUCKET: 'c' })).toThrow('PLANTLAKE_RAW_BUCKET is not set');
     expect(() => settingsFor('detect', { PLANTLAKE_RAW_BUCKET: 'r' })).toThrow('PLANTLAKE_CONFIG_BUCKET is not set');
-    expect(() => settingsFor('notify', { PLANTLAKE_CONFIG_BUCKET: 'c', PLANTLAKE_WEBHOOK_FORMAT: 'msn' })).toThrow(/PLANTLAKE_WEBHOOK_FORMAT must be google-chat, slack or teams/);
+    expect(() => settingsFor('notify', { PLANTLAKE_RAW_BUCKET: 'r', PLANTLAKE_CONFIG_BUCKET: 'c', PLANTLAKE_WEBHOOK_FORMAT: 'msn' })).toThrow(/PLANTLAKE_WEBHOOK_FORMAT must be google-chat, slack or teams/);
   });
 });
