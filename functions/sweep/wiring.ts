@@ -1,11 +1,11 @@
 // The STALE sweep's one wiring, from its settings and clients to the sweep and its HTTP handler:
 // used by index.ts (Cloud Run, called by Cloud Scheduler) and by the local runtime's scheduler
-// tick (local/functions/pipeline.ts) alike. Reads what detect reads, the same way (alarmPathOptions).
+// tick (local/functions/pipeline.ts) alike. Reads what detect reads, the same way (functions/adapters/alarm-path-options.ts).
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import type { Clients } from '../adapters/clients.ts';
 import type { Logger } from '../adapters/log.ts';
 import type { SweepSettings } from '../core/function-env.ts';
-import { alarmPathOptions } from '../detect/wiring.ts';
+import { alarmPathOptions } from '../adapters/alarm-path-options.ts';
 import { createSweep, type Sweep } from './sweep.ts';
 
 export interface WiredSweep {
