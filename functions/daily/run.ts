@@ -2,14 +2,15 @@
 // list the raw zone, plan (plan.ts), load each day that needs it, refresh tags, then the
 // lifecycle; answer with a report and log one `daily.summary` entry. Days are independent: one
 // failing does not stop the others, and the next run retries it.
-import { listDayObjects, listDays } from '../adapters/lake-listing.ts';
 import { TABLES } from '../core/resources.ts';
 import { mapLimit, type DailyContext } from './context.ts';
+import { listZoneDay, listZoneDays } from './day-listing.ts';
+import { rawZoneOf } from './raw-zone-of.ts';
 import { dayRange, daysBetween, utcDay } from './days.ts';
 import { runLifecycle } from './lifecycle.ts';
 import { loadDay } from './load-day.ts';
 import { createStaging } from './staging.ts';
-import { auditStates, planLifecycle, planLoads, type AuditRecord, type DayListing, type LifecyclePlan, type LoadPlan } from './plan.ts';
+import { auditStates, DEFAULT_COMPACT_AGE_DAYS, hasCompactionWork, planLifecycle, planLoads, type AuditRecord, type DayListing, type LifecyclePlan, type LoadPlan } from './plan.ts';
 import { auditQuery } from './replace-sql.ts';
 import { runMessage, runStatus, summaryFields, summarySeverity, type DayReport, type LifecycleReport, type RunReport, type TagsReport } from './report.ts';
 import { refreshTags } from './tags-refresh.ts';
@@ -19,6 +20,9 @@ import { cellText } from '../adapters/warehouse.ts';
 import { timed } from './timings.ts';
 
 export type RunMode = 'daily' | 'backfill' | 'rebuild' | 'lifecycle';
+
+/** Young days held for compaction in one run (each up to a day of small objects: ~40 MB at R1). */
+export const COMPACTION_DAYS_HELD = 3;
 
 /** Share of a run's time budget kept for the lifecycle (Coldline, retention) when loads could use it all. */
 export const LIFECYCLE_BUDGET_SHARE = 0.2;
@@ -72,12 +76,20 @@ export async function planRun(ctx: DailyContext, options: RunOptions): Promise<R
   };
   const per = await timed(ctx.timings, 'listing', async () => {
     const inRange = (d: string) => (options.from === undefined || d >= options.from) && (options.to === undefined || d <= options.to);
-    const days = (await listDays(ctx.raw)).filter(inRange);
+    const zone = rawZoneOf(ctx);
+    let held = 0;
+    const days = (await listZoneDays(zone)).filter(inRange);
     return mapLimit(days, ctx.settings.concurrency, async (day) => {
-      const listed = await listDayObjects(ctx.raw, day);
+      const listed = await listZoneDay(zone, day);
       const plan = planLoads([{ day, objects: listed.objects }], audit, loadOptions);
-      const needed = plan.load.length > 0 || plan.skipped.length > 0 || daysBetween(day, today) > ctx.settings.coldlineAgeDays;
-      return { listing: { day, objects: needed ? listed.objects : [] }, plan, ignored: listed.ignored };
+      const age = daysBetween(day, today);
+      // A young loaded day is held for its compaction, at most COMPACTION_DAYS_HELD of them a run
+      // (a lake of uncompacted days, at its first run with this design, compacts over a few runs
+      // instead of holding them all in memory).
+      const compactNow = age > DEFAULT_COMPACT_AGE_DAYS && held < COMPACTION_DAYS_HELD && hasCompactionWork(listed.objects, ctx.settings.maxCompactedBytes, listed.work);
+      if (compactNow) held += 1;
+      const needed = plan.load.length > 0 || plan.skipped.length > 0 || age > ctx.settings.coldlineAgeDays || compactNow;
+      return { listing: { day, objects: needed ? listed.objects : [], work: listed.work.map((w) => w.name) }, plan, ignored: listed.ignored };
     });
   });
   const newestFirst = <T>(items: T[], day: (t: T) => string) => items.sort((a, b) => (day(a) < day(b) ? 1 : -1));
@@ -94,6 +106,7 @@ export function lifecyclePlanFor(ctx: DailyContext, plan: RunPlan, loadedNow: Re
   return planLifecycle(plan.listings, (day) => loadedNow.get(day) ?? plan.audit.get(day)?.loadedFingerprint ?? null, {
     today: utcDay(ctx.now().getTime()),
     coldlineAgeDays: ctx.settings.coldlineAgeDays,
+    compactAgeDays: DEFAULT_COMPACT_AGE_DAYS,
     retentionDays: ctx.settings.retentionDays,
     maxCompactedBytes: ctx.settings.maxCompactedBytes,
   });
