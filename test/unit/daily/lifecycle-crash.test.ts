@@ -191,3 +191,13 @@ describe('lifecycle crash points (raw-zone port, in memory)', () => {
     expect(tree[0]!.flatMap((s) => s.sources)).toEqual(sources);
   });
 });
+
+describe('in-memory raw zone preconditions', () => {
+  it('answers changed to a metadata patch on a generation that is no longer the object’s', async () => {
+    const zone = new MemoryRawZone();
+    const o = zone.put('readings/dt=2024-03-01/site=A/x.ndjson.gz', 'x');
+    expect(await zone.setMetadata(o.name, { k: 'v' }, String(Number(o.generation) + 1))).toBe('changed');
+    expect(await zone.setMetadata(o.name, { k: 'v' }, o.generation)).toBe('done');
+    expect(await zone.setMetadata('readings/none', { k: 'v' })).toBe('changed');
+  });
+});
