@@ -5,6 +5,7 @@
 import { TABLES } from '../core/resources.ts';
 import { mapLimit, type DailyContext } from './context.ts';
 import { listZoneDay, listZoneDays } from './day-listing.ts';
+import { daysToList } from './listing-window.ts';
 import { rawZoneOf } from './raw-zone-of.ts';
 import { dayRange, daysBetween, utcDay } from './days.ts';
 import { runLifecycle } from './lifecycle.ts';
@@ -35,6 +36,8 @@ export interface RunOptions {
   /** Reload days in range even when up to date. */
   readonly force?: boolean | undefined;
   readonly pastRetention?: boolean | undefined;
+  /** List every day's objects, not only those that can have changed (listing-window.ts). */
+  readonly fullListing?: boolean | undefined;
   /** Run the lifecycle after loading (default: daily and lifecycle modes). */
   readonly lifecycle?: boolean | undefined;
   /** Epoch ms after which no new day is started. */
@@ -52,6 +55,8 @@ export interface RunPlan {
   readonly ignored: readonly string[];
   readonly loads: LoadPlan;
   readonly audit: ReadonlyMap<string, { loadedFingerprint: string | null; lastAttemptFailed: boolean }>;
+  /** Loaded days whose objects this run did not list (listing-window.ts). */
+  readonly notListed: readonly string[];
 }
 
 /**
@@ -74,11 +79,18 @@ export async function planRun(ctx: DailyContext, options: RunOptions): Promise<R
     retentionDays: ctx.settings.retentionDays,
     pastRetention: options.pastRetention ?? false,
   };
+  let notListed: string[] = [];
   const per = await timed(ctx.timings, 'listing', async () => {
     const inRange = (d: string) => (options.from === undefined || d >= options.from) && (options.to === undefined || d <= options.to);
     const zone = rawZoneOf(ctx);
     let held = 0;
-    const days = (await listZoneDays(zone)).filter(inRange);
+    const inRangeDays = (await listZoneDays(zone)).filter(inRange);
+    const windowed = (options.mode === 'daily' || options.mode === 'lifecycle') && options.from === undefined && options.to === undefined && !options.force && !options.fullListing;
+    const choice = windowed
+      ? daysToList(inRangeDays, audit, { today, highWaterDay: highWaterDay(records), coldlineAgeDays: ctx.settings.coldlineAgeDays, retentionDays: ctx.settings.retentionDays })
+      : { list: inRangeDays, notListed: [] };
+    notListed = choice.notListed;
+    const days = choice.list;
     return mapLimit(days, ctx.settings.concurrency, async (day) => {
       const listed = await listZoneDay(zone, day);
       const plan = planLoads([{ day, objects: listed.objects }], audit, loadOptions);
@@ -89,16 +101,29 @@ export async function planRun(ctx: DailyContext, options: RunOptions): Promise<R
       const compactNow = age > DEFAULT_COMPACT_AGE_DAYS && held < COMPACTION_DAYS_HELD && hasCompactionWork(listed.objects, ctx.settings.maxCompactedBytes, listed.work);
       if (compactNow) held += 1;
       const needed = plan.load.length > 0 || plan.skipped.length > 0 || age > ctx.settings.coldlineAgeDays || compactNow;
-      return { listing: { day, objects: needed ? listed.objects : [], work: listed.work.map((w) => w.name) }, plan, ignored: listed.ignored };
+      const work = listed.work.map((w) => w.name);
+      return { listing: { day, objects: needed ? listed.objects : [], ...(work.length > 0 ? { work } : {}) }, plan, ignored: listed.ignored };
     });
   });
   const newestFirst = <T>(items: T[], day: (t: T) => string) => items.sort((a, b) => (day(a) < day(b) ? 1 : -1));
   const loads: LoadPlan = {
     load: newestFirst(per.flatMap((p) => p.plan.load), (d) => d.day),
-    upToDate: newestFirst(per.flatMap((p) => p.plan.upToDate), (d) => d),
+    // A day not listed this run is loaded and was unchanged when last listed (listing-window.ts).
+    upToDate: newestFirst([...per.flatMap((p) => p.plan.upToDate), ...notListed], (d) => d),
     skipped: newestFirst(per.flatMap((p) => p.plan.skipped), (d) => d.day),
   };
-  return { listings: per.map((p) => p.listing), ignored: per.flatMap((p) => p.ignored), loads, audit };
+  return { listings: per.map((p) => p.listing), ignored: per.flatMap((p) => p.ignored), loads, audit, notListed };
+}
+
+/** The UTC day the newest succeeded load finished: the high-water mark of the listing window. */
+export function highWaterDay(records: readonly AuditRecord[]): string | undefined {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const r of records) {
+    if (r.status !== 'succeeded') continue;
+    const ms = /^\d+$/.test(r.finishedAt) ? Number(r.finishedAt) : Date.parse(r.finishedAt);
+    if (Number.isFinite(ms) && ms > newest) newest = ms;
+  }
+  return Number.isFinite(newest) ? utcDay(newest) : undefined;
 }
 
 /** The lifecycle plan, given which fingerprint each day is loaded with now. */
