@@ -85,7 +85,8 @@ export async function planRun(ctx: DailyContext, options: RunOptions): Promise<R
     const zone = rawZoneOf(ctx);
     let held = 0;
     const inRangeDays = (await listZoneDays(zone)).filter(inRange);
-    const windowed = (options.mode === 'daily' || options.mode === 'lifecycle') && options.from === undefined && options.to === undefined && !options.force && !options.fullListing;
+    // Only the scheduled run: an operator's lifecycle, backfill or rebuild lists every day it names.
+    const windowed = options.mode === 'daily' && options.from === undefined && options.to === undefined && !options.force && !options.fullListing;
     const choice = windowed
       ? daysToList(inRangeDays, audit, { today, highWaterDay: highWaterDay(records), coldlineAgeDays: ctx.settings.coldlineAgeDays, retentionDays: ctx.settings.retentionDays })
       : { list: inRangeDays, notListed: [] };
