@@ -92,6 +92,11 @@ describe('lifecycle', () => {
     const rebuilt = await lake.run({ mode: 'rebuild', from: X, to: X, force: true, lifecycle: false }, NOW);
     expect(rebuilt.days.map((d) => [d.day, d.status, d.files, d.rowsKept])).toEqual([[X, 'succeeded', 3, 240]]);
     expect(await dayRows(lake, X)).toEqual(rowsOfX);
+    // The checked path reads the composed objects line by line: concatenated gzip members are one stream.
+    const checked = await lake.run({ mode: 'rebuild', from: X, to: X, force: true, lifecycle: false }, NOW, { rowChecks: 'always' });
+    expect(checked.days.map((d) => [d.day, d.status, d.files, d.rowsKept, d.badRows])).toEqual([[X, 'succeeded', 3, 240, 0]]);
+    expect(checked.timings.read).toBeGreaterThan(0);
+    expect(await dayRows(lake, X)).toEqual(rowsOfX);
   });
 
   it('reloads a compacted day when a new object arrives (found by the weekly sweep), and moves that object after', async () => {
