@@ -89,6 +89,16 @@ async function run(zone: MemoryRawZone, loaded: string) {
   return runLifecycle(context(zone), plan);
 }
 
+/** A seeded day, listed and planned (a run stopped between its plan and its compactions), and site B's group. */
+async function plannedSiteB() {
+  const { zone, lines } = seeded();
+  const fingerprint = effectiveLines(zone).fingerprint;
+  const { objects } = await listZoneDay(zone, DAY);
+  const plan = planLifecycle([{ day: DAY, objects }], () => fingerprint, { today: TODAY, coldlineAgeDays: 30, compactAgeDays: 0, maxCompactedBytes: 64 << 20 });
+  const group = plan.days[0]!.compactions.find((g) => g.folder.includes('site=B/'))!;
+  return { zone, lines, fingerprint, plan, group };
+}
+
 function expectCompacted(zone: MemoryRawZone, lines: string[]): void {
   const names = [...zone.objects.keys()];
   expect(names.filter((n) => n.startsWith('readings/'))).toHaveLength(2);
@@ -144,11 +154,7 @@ describe('lifecycle crash points (raw-zone port, in memory)', () => {
   }
 
   it('on a 412 (the target was composed after the listing) checks it and finishes', async () => {
-    const { zone, lines } = seeded();
-    const fingerprint = effectiveLines(zone).fingerprint;
-    const { objects } = await listZoneDay(zone, DAY);
-    const plan = planLifecycle([{ day: DAY, objects }], () => fingerprint, { today: TODAY, coldlineAgeDays: 30, compactAgeDays: 0, maxCompactedBytes: 64 << 20 });
-    const group = plan.days[0]!.compactions.find((g) => g.folder.includes('site=B/'))!;
+    const { zone, lines, fingerprint, plan, group } = await plannedSiteB();
     // Another run got there first: the same target, composed from the same sources, with its sums.
     await zone.compose(group.sources.map((s) => s.name), group.target, {
       contentType: 'application/x-ndjson',
@@ -163,11 +169,7 @@ describe('lifecycle crash points (raw-zone port, in memory)', () => {
   });
 
   it('on a 412 with a target that does not hold its sources, deletes nothing', async () => {
-    const { zone, lines } = seeded();
-    const fingerprint = effectiveLines(zone).fingerprint;
-    const { objects } = await listZoneDay(zone, DAY);
-    const plan = planLifecycle([{ day: DAY, objects }], () => fingerprint, { today: TODAY, coldlineAgeDays: 30, compactAgeDays: 0, maxCompactedBytes: 64 << 20 });
-    const group = plan.days[0]!.compactions.find((g) => g.folder.includes('site=B/'))!;
+    const { zone, lines, plan, group } = await plannedSiteB();
     zone.put(group.target, gzipSync('{"site":"B","tag":"X","ts":"2024-03-01T00:00:00Z","value":1}\n'));
     const report = await runLifecycle(context(zone), plan);
     expect(report.errors.join()).toMatch(/does not hold exactly its sources' lines/);
