@@ -21,7 +21,15 @@ import { assertNodeVersion } from '../cli/node-version.ts';
 import { sitePublisher } from '../cli/site-publisher.ts';
 import { pipelineEnv, pipelineNames, provision } from '../local/provision.ts';
 
-const MINUTES = Number(process.env.BENCH_SCALE_MINUTES ?? 60);
+/** `npm run bench:scale -- --minutes 10` (or BENCH_SCALE_MINUTES); a simulated hour by default. */
+function minutesArg(): number {
+  const i = process.argv.indexOf('--minutes');
+  const text = i >= 0 ? process.argv[i + 1] : process.env.BENCH_SCALE_MINUTES;
+  const n = Number(text ?? 60);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--minutes wants a whole number of simulated minutes ≥ 1, not ${text}`);
+  return n;
+}
+const MINUTES = minutesArg();
 const SITES = Number(process.env.BENCH_SCALE_SITES ?? 10);
 const TAGS = Number(process.env.BENCH_SCALE_TAGS ?? 1000);
 const IN_FLIGHT = Number(process.env.BENCH_SCALE_IN_FLIGHT ?? 40);
@@ -94,6 +102,11 @@ try {
   for (const step of STEPS) {
     const ms = report.timings[step];
     if (ms > 0) console.log(`       ${step.padEnd(13)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${((ms / dailyMs) * 100).toFixed(0).padStart(3)} %`);
+  }
+  const lc = report.lifecycle;
+  if (lc) {
+    const [after] = await clients.storage.bucket(names.buckets.raw).getFiles({ prefix: OBJECTS.readingsPrefix });
+    console.log(`       lifecycle: ${lc.compactedSources.toLocaleString('en')} objects compacted by compose into ${lc.compactedObjects} (the day after its load); ${after.length.toLocaleString('en')} raw objects left${lc.errors.length > 0 ? `; ${lc.errors.join('; ')}` : ''}`);
   }
   console.log(`peak memory: this process (functions, bridge, daily) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; emulators ${emulatorPeakMb().toFixed(0)} MB`);
 } finally {

@@ -251,9 +251,8 @@ export function billPlant(prices: PriceTable, plant: Plant, sizes: Sizes = measu
     bigqueryBytesPerRow: sizes.bigqueryBytesPerRow,
     coldlineAgeDays: plant.coldlineAgeDays,
     daysInLake: daysKept,
+    retention: plant.retentionDays !== null,
   });
-  // Every run lists the lake: the uncompacted newest days object by object, older days as their compacted objects.
-  const listedPerRun = (plant.coldlineAgeDays + 1) * (batches / 30) + Math.max(0, daysKept - plant.coldlineAgeDays - 1) * (compactedPerMonth / days);
   // Coldline's 90-day minimum: data deleted earlier is billed the days it missed.
   const coldlineStay = plant.retentionDays === null ? Infinity : plant.retentionDays - plant.coldlineAgeDays;
   const earlyDays = plant.retentionDays !== null && plant.month * 30 > plant.retentionDays && coldlineStay < 90 ? 90 - Math.max(0, coldlineStay) : 0;
@@ -268,11 +267,11 @@ export function billPlant(prices: PriceTable, plant: Plant, sizes: Sizes = measu
     { component: 'Cloud Storage', item: 'land: one raw object per batch (insert)', quantity: batches / 1000, price: 'storageClassAStandard' },
     { component: 'Cloud Storage', item: 'detect: site state write per batch', quantity: batches / 1000, price: 'storageClassAStandard' },
     { component: 'Cloud Storage', item: 'detect: site state read per batch', quantity: batches / 1000, price: 'storageClassBStandard' },
-    { component: 'Cloud Storage', item: 'daily: list the lake every run (1,000 objects a page)', quantity: (days * Math.ceil(listedPerRun / 1000)) / 1000, price: 'storageClassAStandard' },
-    { component: 'Cloud Storage', item: 'daily: write compacted objects (insert)', quantity: compactedPerMonth / 1000, price: 'storageClassAStandard' },
-    { component: 'Cloud Storage', item: 'daily: mark each source before compaction (metadata patch)', quantity: batches / 1000, price: 'storageClassAStandard' },
-    // The load itself reads nothing: BigQuery reads gs:// server-side (no operation charge); compaction reads each object once.
-    { component: 'Cloud Storage', item: 'daily: compaction reads each raw object once', quantity: batches / 1000, price: 'storageClassBStandard' },
+    // The listing window and weekly sweep (functions/daily/listing-window.ts), 1,000 objects a page.
+    { component: 'Cloud Storage', item: 'daily: list what can have changed every run (1,000 objects a page)', quantity: (days * daily.requests.listPages) / 1000, price: 'storageClassAStandard' },
+    { component: 'Cloud Storage', item: 'daily: compose compacted objects (32 sources a request, a tree)', quantity: (days * daily.requests.composes) / 1000, price: 'storageClassAStandard' },
+    { component: 'Cloud Storage', item: 'daily: a compaction manifest per compacted object (insert)', quantity: compactedPerMonth / 1000, price: 'storageClassAStandard' },
+    // Nothing is read: BigQuery reads gs:// server-side (no operation charge), compose concatenates server-side; deletes are free.
     { component: 'Cloud Storage', item: 'daily: move compacted objects to Coldline (rewrite)', quantity: compactedPerMonth / 1000, price: 'storageClassAColdline' },
     { component: 'Cloud Storage', item: `Standard: newest ${Math.min(daysKept, plant.coldlineAgeDays)} days of raw data`, quantity: (Math.min(daysKept, plant.coldlineAgeDays) * rawPerDay) / GIB, price: 'storageStandard' },
     { component: 'Cloud Storage', item: `Coldline: ${Math.max(0, daysKept - plant.coldlineAgeDays)} older days of raw data`, quantity: (Math.max(0, daysKept - plant.coldlineAgeDays) * rawPerDay) / GIB, price: 'storageColdline' },

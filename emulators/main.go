@@ -130,7 +130,7 @@ func start(o options) (*stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: %w", err)
 	}
-	storageBackend, err := s.serveHTTP(internal, withRewriteStorageClass(s.storage.HTTPHandler()))
+	storageBackend, err := s.serveHTTP(internal, withComposePrecondition(withRewriteStorageClass(s.storage.HTTPHandler())))
 	if err != nil {
 		return nil, err
 	}

@@ -5,11 +5,14 @@ import type { Bucket } from '@google-cloud/storage';
 import type { Clients } from '../adapters/clients.ts';
 import type { Logger } from '../adapters/log.ts';
 import { createWarehouse, type Warehouse } from '../adapters/warehouse.ts';
+import type { RawZone } from '../core/raw-zone.ts';
 import type { DailySettings } from './settings.ts';
 import { emptyTimings, type Timings } from './timings.ts';
 
 export interface DailyContext {
   readonly raw: Bucket;
+  /** The raw zone as a port (lifecycle and listing); the bucket's adapter when absent (raw-zone-of.ts). */
+  readonly zone?: RawZone | undefined;
   readonly config: Bucket;
   readonly warehouse: Warehouse;
   readonly settings: DailySettings;

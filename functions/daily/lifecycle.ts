@@ -3,24 +3,23 @@
 // retention is set and passed, delete it. Only days whose objects are exactly what was loaded get
 // here (plan.ts); a day is checked again right before its objects move.
 //
-// One compaction, in an order that keeps the day's fingerprint constant at every step
-// (fingerprint.ts), so a crash anywhere neither loses rows nor makes the day look changed:
-//   1. mark each source with the target's name (no effect while the target does not exist);
-//   2. write the target with ifGenerationMatch=0, its custom metadata carrying the sources' leaf
-//      count and sum; from now on the target counts for the sources and they count for nothing;
-//   3. check it: stored size and MD5 = those of the bytes written (which hold every source line once);
-//   4. delete the sources.
-// A later run finishes a compaction stopped after step 2: with every source still there it
-// compares the target's content with theirs before deleting them (and deletes the target instead
-// if they differ); with some already deleted, step 3 had passed, so it deletes the rest.
-import { contentDigest } from '../adapters/lake-lines.ts';
-import { deleteObjects, markSources, moveToColdline, storedHash, writeCompacted } from '../adapters/lake-compaction.ts';
-import { listDayObjects } from '../adapters/lake-listing.ts';
-import { isPreconditionFailed } from '../adapters/storage-errors.ts';
+// One compaction is server-side (compose-compaction.ts): manifest, compose into the target
+// (ifGenerationMatch=0), verify size and CRC32C against the sources' listing, delete the sources,
+// then the manifest; at every step the day's fingerprint is the same (fingerprint.ts,
+// compaction-manifest.ts). A later run finishes a compaction stopped after the target exists:
+// with every source still there it checks the target against them before deleting them (and
+// deletes the target instead if it does not hold them); with some already deleted, the check had
+// passed, so it deletes the rest. Sources marked one by one (the earlier design) finish the same way.
+// Every step goes through the raw-zone port (functions/core/raw-zone.ts): the unit tests crash it
+// at each step (test/unit/daily/lifecycle-crash.test.ts).
 import { mapLimit, type DailyContext } from './context.ts';
-import { dayFingerprint } from './fingerprint.ts';
-import { COMPACTION_META, gsUri } from '../core/lake-paths.ts';
+import { manifestName } from './compaction-manifest.ts';
+import { compactByCompose, deleteAll, holdsExactly } from './compose-compaction.ts';
+import { listZoneDay } from './day-listing.ts';
+import { classify, dayFingerprint } from './fingerprint.ts';
+import { COMPACTION_META } from '../core/lake-paths.ts';
 import { objectsToMove, type CompactionGroup, type DayLifecycle, type LifecyclePlan, type PendingCompaction } from './plan.ts';
+import { rawZoneOf } from './raw-zone-of.ts';
 import type { LifecycleReport } from './report.ts';
 import { timed } from './timings.ts';
 
@@ -53,24 +52,29 @@ export async function runLifecycle(ctx: DailyContext, plan: LifecyclePlan, deadl
 }
 
 async function lifecycleOfDay(ctx: DailyContext, plan: DayLifecycle, counts: Counts, deadline: number | undefined): Promise<void> {
+  const zone = rawZoneOf(ctx);
   await timed(ctx.timings, 'compaction', async () => {
     for (const pending of plan.pending) await finishPending(ctx, pending, counts);
     await compactGroups(ctx, plan, counts, deadline);
   });
   // Objects may have arrived since the listing: move only if the day is still exactly what was
   // loaded; otherwise the next run reloads it first.
-  const { objects } = await listDayObjects(ctx.raw, plan.day);
+  const listed = await listZoneDay(zone, plan.day);
+  const { objects } = listed;
   if (dayFingerprint(objects) !== plan.fingerprint) {
     throw new Error(`raw objects of ${plan.day} changed during the run (new or deleted objects); the next run reloads the day, then moves it`);
   }
-  await timed(ctx.timings, 'storageClass', async () => {
-    const moving = objectsToMove(objects);
-    await mapLimit(moving, ctx.settings.concurrency, (o) => moveToColdline(ctx.raw, o.name));
-    counts.movedToColdline += moving.length;
-  });
+  await timed(ctx.timings, 'compaction', () => removeLeftovers(ctx, listed.work, objects));
+  if (plan.moveToColdline ?? true) {
+    await timed(ctx.timings, 'storageClass', async () => {
+      const moving = objectsToMove(objects);
+      await mapLimit(moving, ctx.settings.concurrency, (o) => zone.setStorageClass(o.name, 'COLDLINE'));
+      counts.movedToColdline += moving.length;
+    });
+  }
   if (plan.deleteAll) {
     await timed(ctx.timings, 'retention', async () => {
-      await deleteObjects(ctx.raw, objects.map((o) => o.name));
+      await deleteAll(zone, objects.map((o) => o.name));
       counts.deleted += objects.length;
     });
   }
@@ -107,54 +111,35 @@ async function compactGroups(ctx: DailyContext, plan: DayLifecycle, counts: Coun
   if (stopped) throw new Error(`time budget used up while compacting ${plan.day} (${done} of ${groups.length} compactions done); the next run continues`);
 }
 
+/**
+ * What a stopped compaction left under the day's work prefix once the day's compactions are done:
+ * compose parts (never data) and manifests whose sources are all gone or whose target never came
+ * to be. A manifest some listed source is still marked by stays.
+ */
+async function removeLeftovers(ctx: DailyContext, work: readonly { name: string }[], objects: Parameters<typeof classify>[0]): Promise<void> {
+  const inUse = new Set(classify(objects).superseded.map((o) => manifestName(String(o.metadata?.[COMPACTION_META.compactedInto]))));
+  await deleteAll(
+    rawZoneOf(ctx),
+    work.map((w) => w.name).filter((n) => !inUse.has(n)),
+  );
+}
+
 async function finishPending(ctx: DailyContext, pending: PendingCompaction, counts: Counts): Promise<void> {
+  const zone = rawZoneOf(ctx);
   const names = pending.sources.map((o) => o.name);
-  if (pending.allSourcesPresent) {
-    const [target, sources] = await Promise.all([
-      contentDigest([ctx.raw.file(pending.target.name)]),
-      contentDigest(names.map((n) => ctx.raw.file(n))),
-    ]);
-    if (target.lines !== sources.lines || target.sha256 !== sources.sha256) {
-      ctx.log.warn(`compacted object ${pending.target.name} differs from its sources; deleting it (the sources stay)`, { runId: ctx.runId });
-      await deleteObjects(ctx.raw, [pending.target.name]);
-      return;
-    }
+  if (pending.allSourcesPresent && !(await holdsExactly(zone, pending.target, pending.sources))) {
+    ctx.log.warn(`compacted object ${pending.target.name} differs from its sources; deleting it (the sources stay)`, { runId: ctx.runId });
+    await zone.delete(pending.target.name);
+    await zone.delete(manifestName(pending.target.name));
+    return;
   }
-  await deleteObjects(ctx.raw, names);
+  await deleteAll(zone, names);
+  await zone.delete(manifestName(pending.target.name));
   counts.compactedSources += names.length;
 }
 
 async function compact(ctx: DailyContext, group: CompactionGroup, counts: Counts): Promise<void> {
-  const names = group.sources.map((o) => o.name);
-  await markSources(ctx.raw, names, group.target);
-  try {
-    const written = await writeCompacted(
-      ctx.raw,
-      group.target,
-      names.map((n) => ctx.raw.file(n)),
-      {
-        [COMPACTION_META.sourcesSum]: group.sourcesSum,
-        [COMPACTION_META.sourcesCount]: String(group.sourcesCount),
-      },
-    );
-    const stored = await storedHash(ctx.raw, group.target);
-    if (stored.size !== written.bytes || stored.md5Hash !== written.md5Base64) {
-      await deleteObjects(ctx.raw, [group.target]);
-      throw new Error(
-        `compacted object ${gsUri(ctx.raw.name, group.target)} did not verify (stored ${stored.size} bytes, md5 ${stored.md5Hash}; ` +
-          `wrote ${written.bytes} bytes, md5 ${written.md5Base64}); it was deleted and the sources kept`,
-      );
-    }
-  } catch (err) {
-    if (!isPreconditionFailed(err)) throw err;
-    // An earlier run wrote it (the name is a function of the sources): check it like a pending one.
-    const target = await contentDigest([ctx.raw.file(group.target)]);
-    const sources = await contentDigest(names.map((n) => ctx.raw.file(n)));
-    if (target.lines !== sources.lines || target.sha256 !== sources.sha256) {
-      throw new Error(`${gsUri(ctx.raw.name, group.target)} exists but does not hold exactly its sources' lines; delete it and run the lifecycle again`);
-    }
-  }
-  await deleteObjects(ctx.raw, names);
+  const sources = await compactByCompose(rawZoneOf(ctx), group);
+  counts.compactedSources += sources; // after the await: `+= await` would add to a stale total
   counts.compactedObjects += 1;
-  counts.compactedSources += names.length;
 }

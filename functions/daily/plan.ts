@@ -8,6 +8,8 @@ import { classify, compactedSources, dayFingerprint, leafHash, leafSum, sumHex }
 export interface DayListing {
   readonly day: string;
   readonly objects: readonly LakeObject[];
+  /** Compaction work objects (manifests, compose parts) a stopped compaction left for the day. */
+  readonly work?: readonly string[] | undefined;
 }
 
 /** One load_audit row, as far as planning needs it. */
@@ -144,6 +146,8 @@ export interface DayLifecycle {
   readonly fingerprint: string;
   readonly pending: readonly PendingCompaction[];
   readonly compactions: readonly CompactionGroup[];
+  /** After compaction: move the day's objects to Coldline (it is past Coldline age). */
+  readonly moveToColdline: boolean;
   /** After compaction and Coldline: delete every object of the day (retention). */
   readonly deleteAll: boolean;
 }
@@ -154,18 +158,35 @@ export interface LifecyclePlan {
   readonly notLoaded: readonly string[];
 }
 
+/**
+ * The daily run compacts every loaded day but today (age > 0): the day after its load, while it is
+ * the only day of small objects, so listings and Coldline see one object per site-day.
+ */
+export const DEFAULT_COMPACT_AGE_DAYS = 0;
+
+/** True when the day has compaction work: a folder with two or more plain objects, or a stopped compaction. */
+export function hasCompactionWork(objects: readonly LakeObject[], maxCompactedBytes: number, work: readonly unknown[] = []): boolean {
+  return work.length > 0 || classify(objects).superseded.length > 0 || compactionGroups(objects, maxCompactedBytes).length > 0;
+}
+
 export interface LifecycleOptions {
   readonly today: string;
   readonly coldlineAgeDays: number;
+  /**
+   * Loaded days older than this are compacted (0: every day before today, so the day after its
+   * load); default coldlineAgeDays (compaction just before the move, the earlier design).
+   */
+  readonly compactAgeDays?: number | undefined;
   readonly retentionDays?: number | undefined;
   /** Upper bound of one compacted object, in stored (gzip) bytes of its sources. */
   readonly maxCompactedBytes: number;
 }
 
 /**
- * Days older than coldlineAgeDays whose current objects are exactly what was loaded (fingerprint
- * of the last succeeded load) get compacted, then moved to Coldline. Anything else is left alone:
- * an object of a day not loaded never leaves Standard.
+ * Days older than compactAgeDays whose current objects are exactly what was loaded (fingerprint
+ * of the last succeeded load) get compacted; past coldlineAgeDays they are then moved to
+ * Coldline. Anything else is left alone: an object of a day not loaded is never compacted and
+ * never leaves Standard.
  */
 export function planLifecycle(
   listings: readonly DayListing[],
@@ -174,24 +195,22 @@ export function planLifecycle(
 ): LifecyclePlan {
   const days: DayLifecycle[] = [];
   const notLoaded: string[] = [];
-  for (const { day, objects } of [...listings].sort((a, b) => (a.day < b.day ? -1 : 1))) {
-    if (objects.length === 0 || daysBetween(day, options.today) <= options.coldlineAgeDays) continue;
+  const compactAge = Math.min(options.compactAgeDays ?? options.coldlineAgeDays, options.coldlineAgeDays);
+  for (const { day, objects, work } of [...listings].sort((a, b) => (a.day < b.day ? -1 : 1))) {
+    const age = daysBetween(day, options.today);
+    if (objects.length === 0 || age <= compactAge) continue;
     const fingerprint = dayFingerprint(objects);
+    const pastColdline = age > options.coldlineAgeDays;
     if (loadedFingerprint(day) !== fingerprint) {
-      notLoaded.push(day);
+      if (pastColdline) notLoaded.push(day);
       continue;
     }
-    const needsWork =
-      objects.some((o) => o.storageClass !== 'COLDLINE') ||
-      (options.retentionDays !== undefined && daysBetween(day, options.today) > options.retentionDays);
+    const deleteAll = options.retentionDays !== undefined && age > options.retentionDays;
+    const pending = pendingCompactions(objects);
+    const compactions = compactionGroups(objects, options.maxCompactedBytes);
+    const needsWork = pending.length > 0 || compactions.length > 0 || (work?.length ?? 0) > 0 || (pastColdline && objects.some((o) => o.storageClass !== 'COLDLINE')) || deleteAll;
     if (!needsWork) continue;
-    days.push({
-      day,
-      fingerprint,
-      pending: pendingCompactions(objects),
-      compactions: compactionGroups(objects, options.maxCompactedBytes),
-      deleteAll: options.retentionDays !== undefined && daysBetween(day, options.today) > options.retentionDays,
-    });
+    days.push({ day, fingerprint, pending, compactions, moveToColdline: pastColdline, deleteAll });
   }
   return { days, notLoaded };
 }

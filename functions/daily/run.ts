@@ -2,15 +2,17 @@
 // list the raw zone, plan (plan.ts), load each day that needs it, refresh tags, then the
 // lifecycle; answer with a report and log one `daily.summary` entry. Days are independent: one
 // failing does not stop the others, and the next run retries it.
-import { listDayObjects, listDays } from '../adapters/lake-listing.ts';
 import { TABLES } from '../core/resources.ts';
 import { mapLimit, type DailyContext } from './context.ts';
+import { listZoneDay, listZoneDays } from './day-listing.ts';
+import { daysToList } from './listing-window.ts';
+import { rawZoneOf } from './raw-zone-of.ts';
 import { dayRange, daysBetween } from '../core/lake-paths.ts';
 import { utcDay } from '../core/time.ts';
 import { runLifecycle } from './lifecycle.ts';
 import { loadDay } from './load-day.ts';
 import { createStaging } from './staging.ts';
-import { auditStates, planLifecycle, planLoads, type AuditRecord, type DayListing, type LifecyclePlan, type LoadPlan } from './plan.ts';
+import { auditStates, DEFAULT_COMPACT_AGE_DAYS, hasCompactionWork, planLifecycle, planLoads, type AuditRecord, type DayListing, type LifecyclePlan, type LoadPlan } from './plan.ts';
 import { auditQuery } from './replace-sql.ts';
 import { runMessage, runStatus, summaryFields, summarySeverity, type DayReport, type LifecycleReport, type RunReport, type TagsReport } from './report.ts';
 import { refreshTags } from './tags-refresh.ts';
@@ -20,6 +22,9 @@ import { cellText } from '../adapters/warehouse.ts';
 import { timed } from './timings.ts';
 
 export type RunMode = 'daily' | 'backfill' | 'rebuild' | 'lifecycle';
+
+/** Young days held for compaction in one run (each up to a day of small objects: ~40 MB at R1). */
+export const COMPACTION_DAYS_HELD = 3;
 
 /** Share of a run's time budget kept for the lifecycle (Coldline, retention) when loads could use it all. */
 export const LIFECYCLE_BUDGET_SHARE = 0.2;
@@ -32,6 +37,8 @@ export interface RunOptions {
   /** Reload days in range even when up to date. */
   readonly force?: boolean | undefined;
   readonly pastRetention?: boolean | undefined;
+  /** List every day's objects, not only those that can have changed (listing-window.ts). */
+  readonly fullListing?: boolean | undefined;
   /** Run the lifecycle after loading (default: daily and lifecycle modes). */
   readonly lifecycle?: boolean | undefined;
   /** Epoch ms after which no new day is started. */
@@ -49,6 +56,8 @@ export interface RunPlan {
   readonly ignored: readonly string[];
   readonly loads: LoadPlan;
   readonly audit: ReadonlyMap<string, { loadedFingerprint: string | null; lastAttemptFailed: boolean }>;
+  /** Loaded days whose objects this run did not list (listing-window.ts). */
+  readonly notListed: readonly string[];
 }
 
 /**
@@ -71,23 +80,52 @@ export async function planRun(ctx: DailyContext, options: RunOptions): Promise<R
     retentionDays: ctx.settings.retentionDays,
     pastRetention: options.pastRetention ?? false,
   };
+  let notListed: string[] = [];
   const per = await timed(ctx.timings, 'listing', async () => {
     const inRange = (d: string) => (options.from === undefined || d >= options.from) && (options.to === undefined || d <= options.to);
-    const days = (await listDays(ctx.raw)).filter(inRange);
+    const zone = rawZoneOf(ctx);
+    let held = 0;
+    const inRangeDays = (await listZoneDays(zone)).filter(inRange);
+    // Only the scheduled run: an operator's lifecycle, backfill or rebuild lists every day it names.
+    const windowed = options.mode === 'daily' && options.from === undefined && options.to === undefined && !options.force && !options.fullListing;
+    const choice = windowed
+      ? daysToList(inRangeDays, audit, { today, highWaterDay: highWaterDay(records), coldlineAgeDays: ctx.settings.coldlineAgeDays, retentionDays: ctx.settings.retentionDays })
+      : { list: inRangeDays, notListed: [] };
+    notListed = choice.notListed;
+    const days = choice.list;
     return mapLimit(days, ctx.settings.concurrency, async (day) => {
-      const listed = await listDayObjects(ctx.raw, day);
+      const listed = await listZoneDay(zone, day);
       const plan = planLoads([{ day, objects: listed.objects }], audit, loadOptions);
-      const needed = plan.load.length > 0 || plan.skipped.length > 0 || daysBetween(day, today) > ctx.settings.coldlineAgeDays;
-      return { listing: { day, objects: needed ? listed.objects : [] }, plan, ignored: listed.ignored };
+      const age = daysBetween(day, today);
+      // A young loaded day is held for its compaction, at most COMPACTION_DAYS_HELD of them a run
+      // (a lake of uncompacted days, at its first run with this design, compacts over a few runs
+      // instead of holding them all in memory).
+      const compactNow = age > DEFAULT_COMPACT_AGE_DAYS && held < COMPACTION_DAYS_HELD && hasCompactionWork(listed.objects, ctx.settings.maxCompactedBytes, listed.work);
+      if (compactNow) held += 1;
+      const needed = plan.load.length > 0 || plan.skipped.length > 0 || age > ctx.settings.coldlineAgeDays || compactNow;
+      const work = listed.work.map((w) => w.name);
+      return { listing: { day, objects: needed ? listed.objects : [], ...(work.length > 0 ? { work } : {}) }, plan, ignored: listed.ignored };
     });
   });
   const newestFirst = <T>(items: T[], day: (t: T) => string) => items.sort((a, b) => (day(a) < day(b) ? 1 : -1));
   const loads: LoadPlan = {
     load: newestFirst(per.flatMap((p) => p.plan.load), (d) => d.day),
-    upToDate: newestFirst(per.flatMap((p) => p.plan.upToDate), (d) => d),
+    // A day not listed this run is loaded and was unchanged when last listed (listing-window.ts).
+    upToDate: newestFirst([...per.flatMap((p) => p.plan.upToDate), ...notListed], (d) => d),
     skipped: newestFirst(per.flatMap((p) => p.plan.skipped), (d) => d.day),
   };
-  return { listings: per.map((p) => p.listing), ignored: per.flatMap((p) => p.ignored), loads, audit };
+  return { listings: per.map((p) => p.listing), ignored: per.flatMap((p) => p.ignored), loads, audit, notListed };
+}
+
+/** The UTC day the newest succeeded load finished: the high-water mark of the listing window. */
+export function highWaterDay(records: readonly AuditRecord[]): string | undefined {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const r of records) {
+    if (r.status !== 'succeeded') continue;
+    const ms = /^\d+$/.test(r.finishedAt) ? Number(r.finishedAt) : Date.parse(r.finishedAt);
+    if (Number.isFinite(ms) && ms > newest) newest = ms;
+  }
+  return Number.isFinite(newest) ? utcDay(newest) : undefined;
 }
 
 /** The lifecycle plan, given which fingerprint each day is loaded with now. */
@@ -95,6 +133,7 @@ export function lifecyclePlanFor(ctx: DailyContext, plan: RunPlan, loadedNow: Re
   return planLifecycle(plan.listings, (day) => loadedNow.get(day) ?? plan.audit.get(day)?.loadedFingerprint ?? null, {
     today: utcDay(ctx.now().getTime()),
     coldlineAgeDays: ctx.settings.coldlineAgeDays,
+    compactAgeDays: DEFAULT_COMPACT_AGE_DAYS,
     retentionDays: ctx.settings.retentionDays,
     maxCompactedBytes: ctx.settings.maxCompactedBytes,
   });

@@ -38,9 +38,11 @@ describe('daily load straight from gs://', () => {
     expect(plan.loads.load).toEqual([]);
     expect(plan.loads.upToDate).toEqual([D1]);
     expect(plan.listings).toEqual([{ day: D1, objects: [] }]);
-    // 40 days on, the same day is old enough for the lifecycle, which needs its objects.
+    // 40 days on, the same day is old enough for the lifecycle, which needs its objects: the
+    // compacted ones by now (the first run compacted it, the day after its load: readings and alarm events).
     const later = await planRun(await lake.context(new Date(Date.parse(NOW.toISOString()) + 40 * 86_400_000)), { mode: 'daily', to: D1 });
-    expect(later.listings[0]!.objects).toHaveLength(5);
+    expect(later.listings[0]!.objects).toHaveLength(2);
+    expect(later.listings[0]!.objects.every((o) => /\/compacted-[0-9a-f]{16}\.ndjson\.gz$/.test(o.name))).toBe(true);
     expect(later.listings[0]!.objects.every((o) => Object.keys(o.metadata ?? {}).every((k) => k.startsWith('plantlake-')))).toBe(true);
   });
 
