@@ -1,6 +1,6 @@
 // Writes schemas/*.schema.json from the TypeBox definitions. Run after changing a schema:
 //   npx node schemas/write-json-schemas.ts
-// test/unit/json-schemas.test.ts fails while a file is stale.
+// test/unit/schemas/json-schemas.test.ts fails while a file is stale.
 import { writeFileSync } from 'node:fs';
 import { renderJsonSchemaFiles } from './json-schema-files.ts';
 

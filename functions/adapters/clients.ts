@@ -10,6 +10,7 @@
 // Each library is loaded on first use, not at import: a function that needs only Storage does not
 // load Pub/Sub's and BigQuery's (importing the land bundle went from ~410 ms to ~290 ms here). The
 // build lists all of them as dependencies of every function (scripts/build-functions.ts).
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { BigQuery } from '@google-cloud/bigquery';
 import type { PubSub } from '@google-cloud/pubsub';
@@ -106,8 +107,26 @@ export function createPubSub(target: Target): PubSub {
   return new PubSub({ projectId: target.projectId, apiEndpoint: target.pubsub, emulatorMode: true, authClient: emulatorAuth() });
 }
 
+/** The listener limit one Cloud Storage download needs (measured: 12 on its response body). */
+export const STORAGE_STREAM_LISTENERS = 16;
+
+/**
+ * Raises Node's default listener limit (never lowers it) so Cloud Storage downloads stay quiet.
+ * teeny-request hands out the fetch response body itself as "the response", so one download's
+ * body is in three pipelines: node-fetch's into it, teeny-request's out to its request stream, and
+ * the storage client's out through its hash check. That puts 11–12 'error' and 'close' listeners
+ * on it, over Node's default of 10: a fixed count per request, released when the body ends, not a
+ * leak, but Node prints a MaxListenersExceededWarning for each such stream (about 900 lines in the
+ * function tests, and on stderr of every deployed function). The streams are made inside the
+ * library, so the default is the one knob; 16 still reports a real leak, which grows without bound.
+ */
+export function allowStorageStreamListeners(): void {
+  if (EventEmitter.defaultMaxListeners < STORAGE_STREAM_LISTENERS) EventEmitter.defaultMaxListeners = STORAGE_STREAM_LISTENERS;
+}
+
 export function createStorage(target: Target): Storage {
   const { Storage } = storageLib();
+  allowStorageStreamListeners();
   if (target.kind === 'google') return new Storage(target.projectId ? { projectId: target.projectId } : {});
   return new Storage({ projectId: target.projectId, apiEndpoint: target.storage, authClient: emulatorAuth() });
 }

@@ -3,12 +3,13 @@
 // the functions, whose clients.ts loads libraries lazily from node_modules.
 import { Storage } from '@google-cloud/storage';
 import { OAuth2Client } from 'google-auth-library';
-import { targetFromEnv } from '../adapters/clients.ts';
+import { allowStorageStreamListeners, targetFromEnv } from '../adapters/clients.ts';
 
 type Env = Record<string, string | undefined>;
 
 export function panelStorage(env: Env = process.env): Storage {
   const target = targetFromEnv(env);
+  allowStorageStreamListeners(); // the same downloads as the functions' client (clients.ts)
   if (target.kind === 'google') return new Storage(target.projectId ? { projectId: target.projectId } : {});
   // Emulators take any token; a fixed one keeps the library from looking for credentials.
   const authClient = new OAuth2Client();

@@ -133,7 +133,7 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
         ],
         [analysts]: [`dataset:${DATASET}:roles/bigquery.dataViewer`, `project:${p}:roles/bigquery.jobUser`],
         [sa('plantlake-panel')]: [`bucket:${b.config}:roles/storage.objectViewer:conditioned`, `bucket:${b.raw}:roles/storage.objectViewer:conditioned`],
-        ['serviceAccount:service-123456789012@gcp-sa-iap.iam.gserviceaccount.com']: ['run:plantlake-panel:roles/run.invoker'],
+        'serviceAccount:service-123456789012@gcp-sa-iap.iam.gserviceaccount.com': ['run:plantlake-panel:roles/run.invoker'],
       };
       // Panel users: IAP access (site users with a path condition), and site users query their rows.
       const headOffice = JSON.parse(run.config['plantlake:panelHeadOffice'] ?? '[]') as string[];
