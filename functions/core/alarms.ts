@@ -30,7 +30,7 @@ import { compareFacts, makeEvent, type EventFacts } from './alarm-events.ts';
 import { preparedReadings } from './batch.ts';
 import { setCondition, stepCondition } from './condition-step.ts';
 import { bandEdge, learn, zScore } from './ewma.ts';
-import { byTag, copyState, freshState, indexOf, shareIndex, type StateIndex } from './tag-states.ts';
+import { byTag, copyState, freshState, indexOf, positionOf, shareIndex, type StateIndex } from './tag-states.ts';
 import type { CompiledRules, ResolvedRule, StatSettings } from './rules.ts';
 
 export interface Evaluation {
@@ -101,7 +101,9 @@ class Engine {
     const { tags } = preparedReadings(batch);
     const times = capped(preparedReadings(batch).times, nowMs);
     this.batchId = batch.batchId;
-    for (let i = 0; i < times.length; i++) if (times[i]! > this.watermark) this.watermark = times[i]!;
+    let watermark = this.watermark;
+    for (let i = 0; i < times.length; i++) if (times[i]! > watermark) watermark = times[i]!;
+    this.watermark = watermark;
     // Most gateways send each tag's readings in time order: then one pass in arrival order is
     // exact. Otherwise start again over a canonical sort, so any order gives the same result.
     if (!this.run(batch, tags, times, null)) {
@@ -153,7 +155,7 @@ class Engine {
     for (let k = 0; k < readings.length; k++) {
       const i = order === null ? k : order[k]!;
       const tag = tags[i]!;
-      const position = this.index.positions.get(tag);
+      const position = positionOf(this.index, tag, i);
       const rule = position === undefined ? this.rules.resolve(tag) : this.ruleAt(position);
       if (rule === null) continue;
       const t = times[i]!;

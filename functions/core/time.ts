@@ -12,6 +12,58 @@ const DAY_MS = 86_400_000;
  * its minute, `:59.999`. The unit tests check it against the pattern and Date.parse.
  */
 export function parseRfc3339(text: string): number {
+  if (text.length === 24 && text.charCodeAt(19) === 46 && text.charCodeAt(23) === 90) {
+    const ms = parseCanonical(text);
+    if (ms === ms) return ms; // not NaN; else the general reader decides (and says NaN too, or reads a leap second)
+  }
+  return parseGeneral(text);
+}
+
+// The month of the last canonical time read: readings of a batch share it, so its day number is
+// computed once (daysFromCivil of the 1st) rather than per reading.
+let lastMonthKey = NaN;
+let lastMonthDays = 0;
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.sssZ`, the form Date#toISOString and most gateways write: fixed offsets,
+ * no loops. NaN for anything else in that shape, including a leap second (parseGeneral reads it).
+ */
+function parseCanonical(text: string): number {
+  if (
+    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 ||
+    !(isDigitAt(text, 0) && isDigitAt(text, 1) && isDigitAt(text, 2) && isDigitAt(text, 3) && isDigitAt(text, 5) && isDigitAt(text, 6) &&
+      isDigitAt(text, 8) && isDigitAt(text, 9) && isDigitAt(text, 11) && isDigitAt(text, 12) && isDigitAt(text, 14) && isDigitAt(text, 15) &&
+      isDigitAt(text, 17) && isDigitAt(text, 18) && isDigitAt(text, 20) && isDigitAt(text, 21) && isDigitAt(text, 22))
+  ) {
+    return NaN;
+  }
+  const year = at(text, 0) * 1000 + at(text, 1) * 100 + at(text, 2) * 10 + at(text, 3);
+  const month = at(text, 5) * 10 + at(text, 6);
+  const day = at(text, 8) * 10 + at(text, 9);
+  const hour = at(text, 11) * 10 + at(text, 12);
+  const minute = at(text, 14) * 10 + at(text, 15);
+  const second = at(text, 17) * 10 + at(text, 18);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  const key = year * 16 + month;
+  if (key !== lastMonthKey) {
+    lastMonthKey = key;
+    lastMonthDays = daysFromCivil(year, month, 1);
+  }
+  const millis = at(text, 20) * 100 + at(text, 21) * 10 + at(text, 22);
+  return (lastMonthDays + day - 1) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+}
+
+/** The digit at i, known to be one. */
+function at(text: string, i: number): number {
+  return text.charCodeAt(i) - 48;
+}
+
+function isDigitAt(text: string, i: number): boolean {
+  return ((text.charCodeAt(i) - 48) >>> 0) <= 9;
+}
+
+/** Any strict RFC 3339 form (see parseRfc3339); exported for the tests that hold the fast path to it. */
+export function parseGeneral(text: string): number {
   const length = text.length;
   if (length < 20 || length > 35) return NaN;
   const year = digits(text, 0, 4);
