@@ -280,19 +280,22 @@ class Engine {
 
   /** STALE against the reference time, and conditions or tags the rules no longer cover (settled at the watermark). */
   finish(nowMs: number): void {
+    const scan = !this.index.settled;
     for (let position = 0; position < this.before.length; position++) {
       const state = this.touched[position] === 1 ? this.next![position]! : this.before[position]!;
-      this.settle(state, this.ruleAt(position), nowMs, position);
+      this.settle(state, this.ruleAt(position), nowMs, position, scan);
     }
-    for (const state of this.fresh.values()) this.settle(state, this.rules.resolve(state.tag), nowMs, -1);
+    for (const state of this.fresh.values()) this.settle(state, this.rules.resolve(state.tag), nowMs, -1, true);
   }
 
-  private settle(current: TagState, rule: ResolvedRule | null, nowMs: number, position: number): void {
+  private settle(current: TagState, rule: ResolvedRule | null, nowMs: number, position: number, scan: boolean): void {
     const staleMs = rule === null ? null : rule.staleTimeoutMs;
     const staleChanges = staleMs !== null && nowMs - current.ts > staleMs !== (current.conditions.STALE !== undefined);
     let orphans: Condition[] | undefined;
-    for (const c in current.conditions) {
-      if (rule === null || !configured(rule, c as Condition)) (orphans ??= []).push(c as Condition);
+    if (scan || rule === null) {
+      for (const c in current.conditions) {
+        if (rule === null || !configured(rule, c as Condition)) (orphans ??= []).push(c as Condition);
+      }
     }
     if (rule === null) {
       for (const c of orphans ?? []) if (current.conditions[c]!.active) this.emit(current, null, c, 'cleared', current.lastGood, null, current.ts);
@@ -326,7 +329,9 @@ class Engine {
     const current = this.next ?? this.before;
     if (this.fresh.size === 0 && this.dropped.size === 0) {
       const state: AlarmState = { ...header, tags: this.next ?? this.before.slice() };
-      shareIndex(state, this.index); // same tags at the same positions
+      // Same tags at the same positions, every one settled under these rules (not so the previous
+      // state's entries: evaluated again, it is scanned again).
+      shareIndex(state, { ...this.index, settled: true });
       return state;
     }
     const kept = current.filter((s) => !this.dropped.has(s.tag));

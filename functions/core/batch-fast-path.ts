@@ -28,7 +28,11 @@ export function fastReadings(readings: readonly unknown[], latest: number, oldes
   const count = readings.length;
   const tags = new Array<string>(count);
   const times = new Float64Array(count);
-  let lastTs: string | undefined; // no text matches it, not even ""
+  // The last ts text read, its length and next-to-last character: device-stamped readings differ
+  // there, so most unequal texts are told apart without a string comparison.
+  let lastTs = '';
+  let lastLength = -1; // no text matches it, not even ""
+  let lastMark = 0;
   let lastMs = NaN;
   for (let i = 0; i < count; i++) {
     const reading = readings[i] as Record<string, unknown> | null;
@@ -47,10 +51,14 @@ export function fastReadings(readings: readonly unknown[], latest: number, oldes
     }
     if (unit !== undefined && (typeof unit !== 'string' || unit.length === 0 || !withinLength(unit, 32))) return null;
     if (typeof ts !== 'string') return null;
-    if (ts !== lastTs) {
+    const length = ts.length;
+    const mark = ts.charCodeAt(length - 2);
+    if (length !== lastLength || mark !== lastMark || ts !== lastTs) {
       const ms = parseRfc3339(ts);
       if (!(ms <= latest && ms >= oldest)) return null; // NaN fails both
       lastTs = ts;
+      lastLength = length;
+      lastMark = mark;
       lastMs = ms;
     }
     times[i] = lastMs;

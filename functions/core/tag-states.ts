@@ -36,16 +36,21 @@ export interface StateIndex {
    */
   readonly seenTags: string[];
   readonly seenPositions: number[];
+  /**
+   * True once every entry was settled under `rulesFor`: then no entry holds a condition those
+   * rules do not configure (the engine only sets configured ones), and the orphan scan is skipped.
+   */
+  settled: boolean;
 }
 const indexes = new WeakMap<AlarmState, StateIndex>();
 
 export function indexOf(state: AlarmState, rules: CompiledRules): StateIndex {
   let index = indexes.get(state);
   if (index === undefined) {
-    index = { positions: new Map(state.tags.map((s, i) => [s.tag, i])), rulesFor: rules, rules: [], seenTags: [], seenPositions: [] };
+    index = { positions: new Map(state.tags.map((s, i) => [s.tag, i])), rulesFor: rules, rules: [], seenTags: [], seenPositions: [], settled: false };
     indexes.set(state, index);
   }
-  if (index.rulesFor !== rules) [index.rulesFor, index.rules] = [rules, []];
+  if (index.rulesFor !== rules) [index.rulesFor, index.rules, index.settled] = [rules, [], false];
   return index;
 }
 

@@ -29,37 +29,27 @@ let lastMonthDays = 0;
  * no loops. NaN for anything else in that shape, including a leap second (parseGeneral reads it).
  */
 function parseCanonical(text: string): number {
-  if (
-    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 ||
-    !(isDigitAt(text, 0) && isDigitAt(text, 1) && isDigitAt(text, 2) && isDigitAt(text, 3) && isDigitAt(text, 5) && isDigitAt(text, 6) &&
-      isDigitAt(text, 8) && isDigitAt(text, 9) && isDigitAt(text, 11) && isDigitAt(text, 12) && isDigitAt(text, 14) && isDigitAt(text, 15) &&
-      isDigitAt(text, 17) && isDigitAt(text, 18) && isDigitAt(text, 20) && isDigitAt(text, 21) && isDigitAt(text, 22))
-  ) {
-    return NaN;
-  }
-  const year = at(text, 0) * 1000 + at(text, 1) * 100 + at(text, 2) * 10 + at(text, 3);
-  const month = at(text, 5) * 10 + at(text, 6);
-  const day = at(text, 8) * 10 + at(text, 9);
-  const hour = at(text, 11) * 10 + at(text, 12);
-  const minute = at(text, 14) * 10 + at(text, 15);
-  const second = at(text, 17) * 10 + at(text, 18);
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return NaN;
+  // Written out, not as helper calls: a call per digit exceeds what the JIT inlines here.
+  const y0 = text.charCodeAt(0) - 48, y1 = text.charCodeAt(1) - 48, y2 = text.charCodeAt(2) - 48, y3 = text.charCodeAt(3) - 48;
+  const mo0 = text.charCodeAt(5) - 48, mo1 = text.charCodeAt(6) - 48, d0 = text.charCodeAt(8) - 48, d1 = text.charCodeAt(9) - 48;
+  const h0 = text.charCodeAt(11) - 48, h1 = text.charCodeAt(12) - 48, mi0 = text.charCodeAt(14) - 48, mi1 = text.charCodeAt(15) - 48;
+  const s0 = text.charCodeAt(17) - 48, s1 = text.charCodeAt(18) - 48, f0 = text.charCodeAt(20) - 48, f1 = text.charCodeAt(21) - 48, f2 = text.charCodeAt(22) - 48;
+  // A non-digit is below 0 or above 9 after - 48: as unsigned (>>> 0), above 9.
+  if (y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || mo0 >>> 0 > 9 || mo1 >>> 0 > 9 || d0 >>> 0 > 9 || d1 >>> 0 > 9 || h0 >>> 0 > 9 || h1 >>> 0 > 9 || mi0 >>> 0 > 9 || mi1 >>> 0 > 9 || s0 >>> 0 > 9 || s1 >>> 0 > 9 || f0 >>> 0 > 9 || f1 >>> 0 > 9 || f2 >>> 0 > 9) return NaN;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
   const key = year * 16 + month;
   if (key !== lastMonthKey) {
     lastMonthKey = key;
     lastMonthDays = daysFromCivil(year, month, 1);
   }
-  const millis = at(text, 20) * 100 + at(text, 21) * 10 + at(text, 22);
-  return (lastMonthDays + day - 1) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
-}
-
-/** The digit at i, known to be one. */
-function at(text: string, i: number): number {
-  return text.charCodeAt(i) - 48;
-}
-
-function isDigitAt(text: string, i: number): boolean {
-  return ((text.charCodeAt(i) - 48) >>> 0) <= 9;
+  return (lastMonthDays + day - 1) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + f0 * 100 + f1 * 10 + f2;
 }
 
 /** Any strict RFC 3339 form (see parseRfc3339); exported for the tests that hold the fast path to it. */
