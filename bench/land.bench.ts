@@ -9,10 +9,14 @@
 //       to the Functions Framework server, landed; timed until the last message is acked;
 //   (d) the same hop with a handler that does nothing: what Pub/Sub (pstest), the local delivery
 //       and the Functions Framework cost without land. In Google Cloud that hop is Pub/Sub's push
-//       and Cloud Run's front end, not plantlake code; (c) − (d) is what land adds to it.
+//       and Cloud Run's front end, not plantlake code; (c) − (d) is what land adds to it;
+//   (e) (b) again, each call inside a Node domain, as the Functions Framework runs every call
+//       (function_wrappers.js): the domain's promise hooks tax every promise the storage client
+//       makes, a cost of the framework that (d)'s empty handler does not show.
 // Also counts the HTTP requests each way sends to Cloud Storage per batch (diagnostics channels of
 // Node's fetch and http clients). Prints figures and the ratios to the baseline; asserts nothing.
 import { subscribe } from 'node:diagnostics_channel';
+import { create as createDomain } from 'node:domain';
 import { createClients } from '../functions/adapters/clients.ts';
 import { createLogger } from '../functions/adapters/log.ts';
 import { createOnce, gzipNdjson, NDJSON_GZIP } from '../functions/adapters/raw-objects.ts';
@@ -92,7 +96,13 @@ try {
     while (stats.delivered < target) await new Promise((r) => setTimeout(r, 10));
   })();
 
-  const times = { a: [] as number[], b: [] as number[], c: [] as number[], d: [] as number[], published: [] as number[] };
+  const times = { a: [] as number[], b: [] as number[], c: [] as number[], d: [] as number[], e: [] as number[], published: [] as number[] };
+  const inDomain = (event: unknown) =>
+    new Promise<void>((resolve, reject) => {
+      const d = createDomain();
+      d.on('error', reject);
+      d.run(() => process.nextTick(() => land(event).then(resolve, reject)));
+    });
   const requests = { a: 0, b: 0, c: 0 };
   // Round 0 warms up (JIT, connections, schema compilation) and is not counted; then interleaved
   // rounds, so a busy neighbour slows all four alike, and medians.
@@ -136,12 +146,18 @@ try {
     await Promise.all(hopPayloads.map((data) => hopTopic.publishMessage({ data })));
     await delivered((round + 1) * BATCHES, hop.stats);
     if (counted) times.d.push(performance.now() - t);
+
+    // (e) the handler in process, each call inside a domain as the framework makes it.
+    const domainEvents = bodies(`SITE-E${round}`).map((body, i) => ({ data: { message: { data: body.toString('base64'), messageId: `e-${round}-${i}`, publishTime: new Date().toISOString() } } }));
+    t = performance.now();
+    await pool(domainEvents, CONCURRENCY, inDomain);
+    if (counted) times.e.push(performance.now() - t);
   }
   await hop.stop();
   await served.close();
   await fns.stop();
 
-  const [a, b, c, d] = [median(times.a), median(times.b), median(times.c), median(times.d)];
+  const [a, b, c, d, e2] = [median(times.a), median(times.b), median(times.c), median(times.d), median(times.e)];
   const perRound = (f: (i: number) => number) => times.a.map((_, i) => f(i).toFixed(2)).join(' ');
   console.log(`medians of ${ROUNDS} interleaved rounds after a warm-up round:`);
   console.log(line('(a) baseline: gzip + create-only write, storage client', a));
@@ -149,11 +165,13 @@ try {
   console.log(line('(c) publish → delivery → push → Functions Framework → land', c));
   console.log(`    (publishing all ${BATCHES} messages took ${median(times.published).toFixed(0)} ms of (c))`);
   console.log(line('(d) the same hop to a handler that does nothing', d));
+  console.log(line('(e) land handler in process, each call in a domain', e2));
   console.log(`storage requests per batch: (a) ${requests.a.toFixed(2)}, (b) ${requests.b.toFixed(2)}, (c) ${requests.c.toFixed(2)}`);
   console.log(`ratios to the baseline: (b)/(a) = ${(b / a).toFixed(2)} (rounds: ${perRound((i) => times.b[i]! / times.a[i]!)}), (c)/(a) = ${(c / a).toFixed(2)} (rounds: ${perRound((i) => times.c[i]! / times.a[i]!)})`);
   console.log(
     `  of (c): the hop alone (d)/(a) = ${(d / a).toFixed(2)}; land's own part (c - d)/(a) = ${((c - d) / a).toFixed(2)} (rounds: ${perRound((i) => (times.c[i]! - times.d[i]!) / times.a[i]!)})`,
   );
+  console.log(`  land's handler alone (b)/(a) = ${(b / a).toFixed(2)}; in a domain (e)/(a) = ${(e2 / a).toFixed(2)} (rounds: ${perRound((i) => times.e[i]! / times.a[i]!)})`);
   console.log('  (goal of issue 18: (c) <= 1.5 x (a); the hop is Pub/Sub push and Cloud Run in production, not plantlake code)');
   const m = process.memoryUsage();
   console.log(`memory: rss ${(m.rss / 1e6).toFixed(0)} MB, heapUsed ${(m.heapUsed / 1e6).toFixed(0)} MB`);
