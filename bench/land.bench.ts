@@ -97,6 +97,14 @@ try {
   })();
 
   const times = { a: [] as number[], b: [] as number[], c: [] as number[], d: [] as number[], e: [] as number[], published: [] as number[] };
+  // This process's main-thread CPU per phase (the emulators are other processes): steadier than the
+  // wall clock on a shared machine, and it is the part plantlake's code (and the framework) spends.
+  const cpu = { a: [] as number[], b: [] as number[], c: [] as number[], d: [] as number[], e: [] as number[] };
+  let cpuStart = process.threadCpuUsage();
+  const cpuSince = () => {
+    const used = process.threadCpuUsage(cpuStart);
+    return (used.user + used.system) / 1000;
+  };
   const inDomain = (event: unknown) =>
     new Promise<void>((resolve, reject) => {
       const d = createDomain();
@@ -117,41 +125,51 @@ try {
     });
     storageRequests = 0;
     let t = performance.now();
+    cpuStart = process.threadCpuUsage();
     await pool(prepared, CONCURRENCY, async (p) => createOnce(bucket, p.name, await gzipNdjson(p.rows), NDJSON_GZIP));
     if (counted) times.a.push(performance.now() - t);
+    if (counted) cpu.a.push(cpuSince());
     requests.a = storageRequests / BATCHES;
 
     // (b) the handler in process.
     const events = bodies(`SITE-B${round}`).map((body, i) => ({ data: { message: { data: body.toString('base64'), messageId: `b-${round}-${i}`, publishTime: new Date().toISOString() } } }));
     storageRequests = 0;
     t = performance.now();
+    cpuStart = process.threadCpuUsage();
     await pool(events, CONCURRENCY, (ev) => land(ev));
     if (counted) times.b.push(performance.now() - t);
+    if (counted) cpu.b.push(cpuSince());
     requests.b = storageRequests / BATCHES;
 
     // (c) through Pub/Sub, the delivery and the Functions Framework.
     const payloads = bodies(`SITE-C${round}`);
     storageRequests = 0;
     t = performance.now();
+    cpuStart = process.threadCpuUsage();
     await Promise.all(payloads.map((data) => topic.publishMessage({ data })));
     const published = performance.now() - t;
     await delivered((round + 1) * BATCHES, fns.deliveries.land!.stats);
     if (counted) times.c.push(performance.now() - t);
+    if (counted) cpu.c.push(cpuSince());
     if (counted) times.published.push(published);
     requests.c = storageRequests / BATCHES;
 
     // (d) the hop alone: its own topic and subscription, a handler that only returns.
     const hopPayloads = bodies(`SITE-D${round}`);
     t = performance.now();
+    cpuStart = process.threadCpuUsage();
     await Promise.all(hopPayloads.map((data) => hopTopic.publishMessage({ data })));
     await delivered((round + 1) * BATCHES, hop.stats);
     if (counted) times.d.push(performance.now() - t);
+    if (counted) cpu.d.push(cpuSince());
 
     // (e) the handler in process, each call inside a domain as the framework makes it.
     const domainEvents = bodies(`SITE-E${round}`).map((body, i) => ({ data: { message: { data: body.toString('base64'), messageId: `e-${round}-${i}`, publishTime: new Date().toISOString() } } }));
     t = performance.now();
+    cpuStart = process.threadCpuUsage();
     await pool(domainEvents, CONCURRENCY, inDomain);
     if (counted) times.e.push(performance.now() - t);
+    if (counted) cpu.e.push(cpuSince());
   }
   await hop.stop();
   await served.close();
@@ -172,6 +190,9 @@ try {
     `  of (c): the hop alone (d)/(a) = ${(d / a).toFixed(2)}; land's own part (c - d)/(a) = ${((c - d) / a).toFixed(2)} (rounds: ${perRound((i) => (times.c[i]! - times.d[i]!) / times.a[i]!)})`,
   );
   console.log(`  land's handler alone (b)/(a) = ${(b / a).toFixed(2)}; in a domain (e)/(a) = ${(e2 / a).toFixed(2)} (rounds: ${perRound((i) => times.e[i]! / times.a[i]!)})`);
+  const cpuPer = (key: keyof typeof cpu) => `${(median(cpu[key]) / BATCHES).toFixed(2)} ms`;
+  console.log(`CPU of this process per batch (main thread, medians): (a) ${cpuPer('a')}, (b) ${cpuPer('b')}, (c) ${cpuPer('c')}, (d) ${cpuPer('d')}, (e) ${cpuPer('e')}`);
+  console.log(`  CPU ratios: (b)/(a) = ${(median(cpu.b) / median(cpu.a)).toFixed(2)}, (c)/(a) = ${(median(cpu.c) / median(cpu.a)).toFixed(2)}, (c - d)/(a) = ${((median(cpu.c) - median(cpu.d)) / median(cpu.a)).toFixed(2)}, (e)/(a) = ${(median(cpu.e) / median(cpu.a)).toFixed(2)}`);
   console.log('  (goal of issue 18: (c) <= 1.5 x (a); the hop is Pub/Sub push and Cloud Run in production, not plantlake code)');
   const m = process.memoryUsage();
   console.log(`memory: rss ${(m.rss / 1e6).toFixed(0)} MB, heapUsed ${(m.heapUsed / 1e6).toFixed(0)} MB`);
