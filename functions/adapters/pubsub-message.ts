@@ -44,7 +44,11 @@ export function readPubSubEvent(event: unknown): EnvelopeResult {
     str(message.publishTime) ?? str(message.publish_time) ?? (data === event ? undefined : str(event.time)) ?? new Date(0).toISOString();
 
   const rawData = message.data ?? '';
-  if (typeof rawData !== 'string' || !BASE64.test(rawData) || rawData.length % 4 !== 0) {
+  if (typeof rawData !== 'string') return fail(`message.data of message ${messageId} is not base64 text`);
+  const bytes = Buffer.from(rawData, 'base64');
+  // Text that encodes back to itself is canonical base64, which the pattern accepts: a native
+  // round trip costs a fraction of running the pattern over a 100 kB body. Other text gets the pattern.
+  if (bytes.toString('base64') !== rawData && (!BASE64.test(rawData) || rawData.length % 4 !== 0)) {
     return fail(`message.data of message ${messageId} is not base64 text`);
   }
   const attributes: Record<string, string> = {};
@@ -59,7 +63,7 @@ export function readPubSubEvent(event: unknown): EnvelopeResult {
       messageId,
       publishTime,
       attributes,
-      data: Buffer.from(rawData, 'base64'),
+      data: bytes,
       orderingKey: str(message.orderingKey) ?? str(message.ordering_key),
       subscription: str(data.subscription),
       deliveryAttempt: typeof attempt === 'number' && Number.isInteger(attempt) ? attempt : undefined,

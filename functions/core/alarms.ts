@@ -30,7 +30,7 @@ import { compareFacts, makeEvent, type EventFacts } from './alarm-events.ts';
 import { preparedReadings } from './batch.ts';
 import { setCondition, stepCondition } from './condition-step.ts';
 import { bandEdge, learn, zScore } from './ewma.ts';
-import { byTag, copyState, freshState, indexOf, shareIndex, type StateIndex } from './tag-states.ts';
+import { byTag, copyState, freshState, indexOf, positionOf, shareIndex, type StateIndex } from './tag-states.ts';
 import type { CompiledRules, ResolvedRule, StatSettings } from './rules.ts';
 
 export interface Evaluation {
@@ -101,7 +101,9 @@ class Engine {
     const { tags } = preparedReadings(batch);
     const times = capped(preparedReadings(batch).times, nowMs);
     this.batchId = batch.batchId;
-    for (let i = 0; i < times.length; i++) if (times[i]! > this.watermark) this.watermark = times[i]!;
+    let watermark = this.watermark;
+    for (let i = 0; i < times.length; i++) if (times[i]! > watermark) watermark = times[i]!;
+    this.watermark = watermark;
     // Most gateways send each tag's readings in time order: then one pass in arrival order is
     // exact. Otherwise start again over a canonical sort, so any order gives the same result.
     if (!this.run(batch, tags, times, null)) {
@@ -153,7 +155,7 @@ class Engine {
     for (let k = 0; k < readings.length; k++) {
       const i = order === null ? k : order[k]!;
       const tag = tags[i]!;
-      const position = this.index.positions.get(tag);
+      const position = positionOf(this.index, tag, i);
       const rule = position === undefined ? this.rules.resolve(tag) : this.ruleAt(position);
       if (rule === null) continue;
       const t = times[i]!;
@@ -278,19 +280,22 @@ class Engine {
 
   /** STALE against the reference time, and conditions or tags the rules no longer cover (settled at the watermark). */
   finish(nowMs: number): void {
+    const scan = !this.index.settled;
     for (let position = 0; position < this.before.length; position++) {
       const state = this.touched[position] === 1 ? this.next![position]! : this.before[position]!;
-      this.settle(state, this.ruleAt(position), nowMs, position);
+      this.settle(state, this.ruleAt(position), nowMs, position, scan);
     }
-    for (const state of this.fresh.values()) this.settle(state, this.rules.resolve(state.tag), nowMs, -1);
+    for (const state of this.fresh.values()) this.settle(state, this.rules.resolve(state.tag), nowMs, -1, true);
   }
 
-  private settle(current: TagState, rule: ResolvedRule | null, nowMs: number, position: number): void {
+  private settle(current: TagState, rule: ResolvedRule | null, nowMs: number, position: number, scan: boolean): void {
     const staleMs = rule === null ? null : rule.staleTimeoutMs;
     const staleChanges = staleMs !== null && nowMs - current.ts > staleMs !== (current.conditions.STALE !== undefined);
     let orphans: Condition[] | undefined;
-    for (const c in current.conditions) {
-      if (rule === null || !configured(rule, c as Condition)) (orphans ??= []).push(c as Condition);
+    if (scan || rule === null) {
+      for (const c in current.conditions) {
+        if (rule === null || !configured(rule, c as Condition)) (orphans ??= []).push(c as Condition);
+      }
     }
     if (rule === null) {
       for (const c of orphans ?? []) if (current.conditions[c]!.active) this.emit(current, null, c, 'cleared', current.lastGood, null, current.ts);
@@ -324,7 +329,9 @@ class Engine {
     const current = this.next ?? this.before;
     if (this.fresh.size === 0 && this.dropped.size === 0) {
       const state: AlarmState = { ...header, tags: this.next ?? this.before.slice() };
-      shareIndex(state, this.index); // same tags at the same positions
+      // Same tags at the same positions, every one settled under these rules (not so the previous
+      // state's entries: evaluated again, it is scanned again).
+      shareIndex(state, { ...this.index, settled: true });
       return state;
     }
     const kept = current.filter((s) => !this.dropped.has(s.tag));

@@ -49,9 +49,10 @@ export function rawObjectName(day: string, site: string, batchId: string, conten
  * not when it was ingested: a redelivery or an identical resend hashes the same.
  */
 export function rawContentHash(rows: readonly { site: string; tag: string; ts: string; value: number | null; quality: string; unit: string | null }[]): string {
-  const hash = createHash('sha256');
-  for (const r of rows) hash.update(JSON.stringify([r.site, r.tag, r.ts, r.value, r.quality, r.unit])).update('\n');
-  return hash.digest('hex');
+  // The same bytes as one update per line would hash, in one update: a call per row costs more than the hashing.
+  let text = '';
+  for (const r of rows) text += `${JSON.stringify([r.site, r.tag, r.ts, r.value, r.quality, r.unit])}\n`;
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The parts of a raw object name, or null when the name is not one (other prefixes, temp files). */

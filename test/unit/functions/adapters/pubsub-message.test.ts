@@ -52,4 +52,13 @@ describe('readPubSubEvent', () => {
     expect(readPubSubEvent({ message: { data: 'AQ' } })).toMatchObject({ ok: false, reason: expect.stringContaining('the message has no messageId') });
     expect(readPubSubEvent({ message: { data: '%%%=', messageId: '1' } })).toMatchObject({ ok: false, reason: expect.stringContaining('message.data of message 1 is not base64') });
   });
+
+  it('accepts base64 by its pattern whether or not it is canonical, and refuses unpadded or foreign text', () => {
+    const data = (text: string) => readPubSubEvent({ message: { data: text, messageId: '1' } });
+    const bytes = Buffer.from('{"a":1}\u00ff', 'utf8');
+    expect(data(bytes.toString('base64'))).toMatchObject({ ok: true, message: { data: bytes } });
+    expect(data('QR==')).toMatchObject({ ok: true, message: { data: Buffer.from('A') } }); // non-zero padding bits: not canonical, still base64
+    expect(data('')).toMatchObject({ ok: true, message: { data: Buffer.alloc(0) } });
+    for (const bad of ['QQ', 'QQ=', 'QQ==QQ==', 'Q-_Q', 'QQ==\n', ' QQ==']) expect(data(bad)).toMatchObject({ ok: false, reason: expect.stringContaining('is not base64') });
+  });
 });

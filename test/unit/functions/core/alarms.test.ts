@@ -209,6 +209,20 @@ describe('alarm engine: rule changes', () => {
     expect(gone.state.tags).toEqual([]);
   });
 
+  it('clears such a condition each time the same state is evaluated, and not again in its successor', () => {
+    const active = runAll([batch(series([25]))], limitRules()).state;
+    const noHH = rules({ version: 'r2', rules: [{ tag: TAG, limits: { H: 10 } }] });
+    const later = batch(series([26]).map((r) => ({ ...r, t: r.t + 1000 })), 'b-2');
+    const first = evaluate(active, later, noHH, new Date(T0 + 2000));
+    const again = evaluate(active, later, noHH, new Date(T0 + 2000)); // a retry of the same call: pure
+    expect(brief(again.events)).toEqual(brief(first.events));
+    expect(brief(first.events)).toContain('HH cleared @1'); // at the watermark, the new reading's time
+    expect(again.state).toEqual(first.state);
+    const next = evaluate(first.state, batch(series([27]).map((r) => ({ ...r, t: r.t + 2000 })), 'b-3'), noHH, new Date(T0 + 3000));
+    expect(brief(next.events)).toEqual([]);
+    expect(next.state.tags[0]!.conditions.HH).toBeUndefined();
+  });
+
   it('keeps no state for tags without a rule', () => {
     const { state, events } = runAll([batch(series([999], '10LBA10CT001'))], limitRules());
     expect(events).toEqual([]);

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   addDays, BATCH_ID_PATTERN, COMPACTED_FILE_PREFIX, COMPACTION_META, dayBounds, dayPrefix, dayRange, daysBetween, dayStartMs, gsUri, isDay,
-  KIND_PREFIX, OBJECTS, parseObjectName, parseRawObjectName, quarantineObjectName, rawObjectName, readingsByDay, sha256Hex,
+  KIND_PREFIX, OBJECTS, parseObjectName, parseRawObjectName, rawContentHash, quarantineObjectName, rawObjectName, readingsByDay, sha256Hex,
 } from '../../../../functions/core/index.ts';
 import { batch, T0 } from './helpers.ts';
 
@@ -43,6 +44,18 @@ describe('lake paths', () => {
 });
 
 describe('detect objects in the raw bucket', () => {
+  it('hashes raw content exactly as before (landed objects carry the hash a resend is compared with)', () => {
+    const rows = [
+      { site: 'REF-01', tag: '10LAB10CP001', ts: '2024-05-01T00:00:00Z', value: 1.5, quality: 'good', unit: 'bar' },
+      { site: 'REF-01', tag: '10LAB10CP002', ts: '2024-05-01T00:00:01.5Z', value: null, quality: 'bad', unit: null },
+    ];
+    // The original form: one update per row's JSON array, then one per newline.
+    const reference = createHash('sha256');
+    for (const r of rows) reference.update(JSON.stringify([r.site, r.tag, r.ts, r.value, r.quality, r.unit])).update('\n');
+    expect(rawContentHash(rows)).toBe(reference.digest('hex'));
+    expect(rawContentHash([])).toBe(createHash('sha256').digest('hex'));
+  });
+
   it('keeps the alarm state and its outbox under the prefix detect may write (infra grants it)', () => {
     expect(OBJECTS.alarmState('REF-01').startsWith(OBJECTS.alarmStatePrefix)).toBe(true);
     expect(OBJECTS.alarmOutboxPrefix.startsWith(OBJECTS.alarmStatePrefix)).toBe(true);
