@@ -1,6 +1,6 @@
 // Store-and-forward: failed publishes keep the batch buffered and in order until the link is back.
 import { describe, expect, it } from 'vitest';
-import { Gateway } from '../../../../cli/gateway.ts';
+import { Gateway } from '../../../cli/gateway.ts';
 
 describe('gateway store-and-forward', () => {
   it('buffers while publishing fails and sends every batch once, in order, when it recovers', async () => {
