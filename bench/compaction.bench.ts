@@ -35,8 +35,13 @@ try {
     const worker = async () => {
       while (i < OBJECTS) {
         const n = i++;
-        const text = Array.from({ length: LINES }, (_, k) => JSON.stringify({ site: 'A', tag: `T${k}`, ts: `${day}T00:00:00Z`, value: n * LINES + k })).join('\n');
-        await zone.createOnce(`readings/dt=${day}/site=A/b${String(n).padStart(6, '0')}.ndjson.gz`, gzipSync(`${text}\n`), { contentType: 'application/x-ndjson', contentEncoding: 'gzip' });
+        const text = Array.from({ length: LINES }, (_, k) => JSON.stringify({ site: 'A', tag: `T${k}`, ts: `${day}T00:00:00Z`, value: n * LINES + k })).join(
+          '\n',
+        );
+        await zone.createOnce(`readings/dt=${day}/site=A/b${String(n).padStart(6, '0')}.ndjson.gz`, gzipSync(`${text}\n`), {
+          contentType: 'application/x-ndjson',
+          contentEncoding: 'gzip',
+        });
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
@@ -49,10 +54,15 @@ try {
   const r0 = performance.now();
   const sources = before.sources.map((o) => o.name);
   await markSources(bucket, sources, before.target);
-  const written = await writeCompacted(bucket, before.target, sources.map((n) => bucket.file(n)), {
-    [COMPACTION_META.sourcesSum]: before.sourcesSum,
-    [COMPACTION_META.sourcesCount]: String(before.sourcesCount),
-  });
+  const written = await writeCompacted(
+    bucket,
+    before.target,
+    sources.map((n) => bucket.file(n)),
+    {
+      [COMPACTION_META.sourcesSum]: before.sourcesSum,
+      [COMPACTION_META.sourcesCount]: String(before.sourcesCount),
+    },
+  );
   const stored = await storedHash(bucket, before.target);
   if (stored.md5Hash !== written.md5Base64) throw new Error('read-and-rewrite target did not verify');
   await deleteObjects(bucket, sources);
@@ -65,7 +75,9 @@ try {
 
   const rate = (ms: number) => Math.round(OBJECTS / (ms / 1000)).toLocaleString('en');
   console.log(`read-and-rewrite (baseline): ${(rewriteMs / 1000).toFixed(2)} s, ${rate(rewriteMs)} objects/s (mark, read each, gzip, write, delete)`);
-  console.log(`compose + manifest:          ${(composeMs / 1000).toFixed(2)} s, ${rate(composeMs)} objects/s (${Math.ceil(OBJECTS / 31)} compose requests, nothing read)`);
+  console.log(
+    `compose + manifest:          ${(composeMs / 1000).toFixed(2)} s, ${rate(composeMs)} objects/s (${Math.ceil(OBJECTS / 31)} compose requests, nothing read)`,
+  );
   console.log(`ratio compose / read-and-rewrite: ${(composeMs / rewriteMs).toFixed(2)} ×`);
 } finally {
   await stack.stop();

@@ -39,7 +39,10 @@ defaults: { deadband: 0.5, onDelay: 5, offDelay: 10, priority: medium }
 rules:
 ${tags
   .slice(0, 100)
-  .map((t) => `  - { tag: ${t.code}, limits: { HH: ${t.base + 6 * t.spread}, H: ${t.base + 4 * t.spread}, L: ${t.base - 4 * t.spread}, LL: ${t.base - 6 * t.spread} }, maxRateOfChange: ${t.spread}, staleTimeout: 60 }`)
+  .map(
+    (t) =>
+      `  - { tag: ${t.code}, limits: { HH: ${t.base + 6 * t.spread}, H: ${t.base + 4 * t.spread}, L: ${t.base - 4 * t.spread}, LL: ${t.base - 6 * t.spread} }, maxRateOfChange: ${t.spread}, staleTimeout: 60 }`,
+  )
   .join('\n')}
 ${KINDS.map((k) => `  - { parts: { equipment: "${k.letters}*" }, limits: { H: ${k.base + 4 * k.spread}, L: ${k.base - 4 * k.spread} }, stat: { k: 5, warmup: 60 }, staleTimeout: 60 }`).join('\n')}
 ${SYSTEMS.map((s) => `  - { prefix: "10${s}", limits: { HH: 1e6 } }`).join('\n')}
@@ -52,7 +55,7 @@ const rules = compiled.rules;
 // `distinctTimes`: every reading carries its own millisecond (device-stamped) instead of the scan time.
 function makeBodies(distinctTimes: boolean): { bodies: string[]; nows: Date[] } {
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const bodies: string[] = [];
   const nows: Date[] = [];
   for (let b = 0; b < BATCHES; b++) {
@@ -98,7 +101,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const rate = (ms: number) => `${((readingsTotal / ms) * 1000 / 1e6).toFixed(2).padStart(5)} M readings/s`;
+const rate = (ms: number) => `${(((readingsTotal / ms) * 1000) / 1e6).toFixed(2).padStart(5)} M readings/s`;
 
 function scenario(title: string, distinctTimes: boolean): void {
   const { bodies, nows } = makeBodies(distinctTimes);
@@ -141,7 +144,9 @@ function scenario(title: string, distinctTimes: boolean): void {
   console.log(`    wall clock ${median(ratios).toFixed(2)}  (rounds: ${list(ratios)})`);
   console.log(`    CPU time   ${median(cpuRatios).toFixed(2)}  (rounds: ${list(cpuRatios)})`);
   const memory = process.memoryUsage();
-  console.log(`  memory: rss ${(memory.rss / 1e6).toFixed(0)} MB, heapUsed ${(memory.heapUsed / 1e6).toFixed(0)} MB, heapTotal ${(memory.heapTotal / 1e6).toFixed(0)} MB (with ${(2 * megabytes).toFixed(0)} MB of input as strings and bytes)`);
+  console.log(
+    `  memory: rss ${(memory.rss / 1e6).toFixed(0)} MB, heapUsed ${(memory.heapUsed / 1e6).toFixed(0)} MB, heapTotal ${(memory.heapTotal / 1e6).toFixed(0)} MB (with ${(2 * megabytes).toFixed(0)} MB of input as strings and bytes)`,
+  );
 }
 
 console.log(`node ${process.version}, median of ${ITERATIONS} interleaved rounds after one warm-up`);

@@ -64,13 +64,26 @@ try {
   for (let s = 0; s < steps; s++) {
     const ts = new Date(t0 + s * STEP_SECONDS * 1000).toISOString();
     for (let t = 0; t < TAGS; t++) {
-      lines.push(JSON.stringify({ site: SITE, tag: tags[t], ts, value: Math.round(Math.sin(s / 500 + t) * 1000) / 10, quality: 'good', unit: 'bar', batch_id: `b${Math.floor(written / perObject)}`, ingested_at: ts }));
+      lines.push(
+        JSON.stringify({
+          site: SITE,
+          tag: tags[t],
+          ts,
+          value: Math.round(Math.sin(s / 500 + t) * 1000) / 10,
+          quality: 'good',
+          unit: 'bar',
+          batch_id: `b${Math.floor(written / perObject)}`,
+          ingested_at: ts,
+        }),
+      );
       written += 1;
       if (lines.length === perObject) await flush();
     }
   }
   if (lines.length > 0) await flush();
-  console.log(`day ${DAY}: ${total.toLocaleString('en')} readings (${TAGS} tags every ${STEP_SECONDS} s) in ${names.length} objects, ${(bytes / 1e6).toFixed(1)} MB gzip (written in ${((performance.now() - genStart) / 1000).toFixed(1)} s)`);
+  console.log(
+    `day ${DAY}: ${total.toLocaleString('en')} readings (${TAGS} tags every ${STEP_SECONDS} s) in ${names.length} objects, ${(bytes / 1e6).toFixed(1)} MB gzip (written in ${((performance.now() - genStart) / 1000).toFixed(1)} s)`,
+  );
 
   // Baseline: the bare load job of the same objects into an empty table.
   const projectId = await clients.bigquery.getProjectId();
@@ -82,8 +95,22 @@ try {
 
   // The daily run, 40 days later: it loads the day, then compacts it and moves it to Coldline.
   const now = new Date(Date.parse(`${DAY}T00:00:00Z`) + 40 * 86_400_000);
-  const settings = { rawBucket: raw, configBucket: config, dataset, coldlineAgeDays: 30, retentionDays: undefined, location: undefined, maxCompactedBytes: 64 * 1024 * 1024, concurrency: 8 };
-  const ctx = await createContext(clients, settings, createLogger({ function: 'daily' }, () => {}), () => now);
+  const settings = {
+    rawBucket: raw,
+    configBucket: config,
+    dataset,
+    coldlineAgeDays: 30,
+    retentionDays: undefined,
+    location: undefined,
+    maxCompactedBytes: 64 * 1024 * 1024,
+    concurrency: 8,
+  };
+  const ctx = await createContext(
+    clients,
+    settings,
+    createLogger({ function: 'daily' }, () => {}),
+    () => now,
+  );
   const rss0 = process.memoryUsage().rss;
   const r0 = performance.now();
   const report = await runDaily(ctx, { mode: 'daily' });
@@ -95,16 +122,24 @@ try {
   const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const rate = (rows: number, ms: number) => `${Math.round(rows / (ms / 1000)).toLocaleString('en')} rows/s`;
   console.log(`\nbaseline  bare load job of the ${names.length} objects into an empty table: ${fmt(baselineMs)}  ${rate(total, baselineMs)}`);
-  console.log(`daily     whole run (plan, load, tags, lifecycle):             ${fmt(runMs)}  ${rate(total, runMs)}   ratio ${(runMs / baselineMs).toFixed(2)}× the baseline`);
-  console.log(`          of which loading the day (read … audit):             ${fmt(loadMs)}  ${rate(total, loadMs)}   ratio ${(loadMs / baselineMs).toFixed(2)}×`);
-  console.log(`          rows in ${day.rowsIn.toLocaleString('en')}, kept ${day.rowsKept.toLocaleString('en')}; lifecycle: ${report.lifecycle?.compactedSources} objects → ${report.lifecycle?.compactedObjects} compacted, ${report.lifecycle?.movedToColdline} moved to Coldline`);
+  console.log(
+    `daily     whole run (plan, load, tags, lifecycle):             ${fmt(runMs)}  ${rate(total, runMs)}   ratio ${(runMs / baselineMs).toFixed(2)}× the baseline`,
+  );
+  console.log(
+    `          of which loading the day (read … audit):             ${fmt(loadMs)}  ${rate(total, loadMs)}   ratio ${(loadMs / baselineMs).toFixed(2)}×`,
+  );
+  console.log(
+    `          rows in ${day.rowsIn.toLocaleString('en')}, kept ${day.rowsKept.toLocaleString('en')}; lifecycle: ${report.lifecycle?.compactedSources} objects → ${report.lifecycle?.compactedObjects} compacted, ${report.lifecycle?.movedToColdline} moved to Coldline`,
+  );
   console.log('\nwhere the time goes:');
   for (const step of STEPS) {
     const ms = report.timings[step];
     if (ms > 0) console.log(`  ${step.padEnd(13)} ${fmt(ms).padStart(9)}  ${((ms / runMs) * 100).toFixed(0).padStart(3)} %`);
   }
   const other = runMs - STEPS.reduce((n, s) => n + report.timings[s], 0);
-  console.log(`  ${'other'.padEnd(13)} ${fmt(other).padStart(9)}  ${((other / runMs) * 100).toFixed(0).padStart(3)} %  (audit query, catalog, relisting, process)`);
+  console.log(
+    `  ${'other'.padEnd(13)} ${fmt(other).padStart(9)}  ${((other / runMs) * 100).toFixed(0).padStart(3)} %  (audit query, catalog, relisting, process)`,
+  );
   console.log(`\nbench process RSS grew by ${((process.memoryUsage().rss - rss0) / 1e6).toFixed(0)} MB during the run`);
 } finally {
   void pid;

@@ -40,7 +40,18 @@ try {
     const t0 = Date.parse(`${day}T00:00:00Z`);
     for (let s = 0; s < 86_400; s += STEP) {
       for (const [i, tag] of tags.entries()) {
-        lines.push(JSON.stringify({ site: i % 2 ? 'B' : 'A', tag, ts: new Date(t0 + s * 1000).toISOString(), value: Math.sin(s / 3600 + i) * 10 + i, quality: 'good', unit: 'bar', batch_id: 'b', ingested_at: new Date(t0 + 86_400_000).toISOString() }));
+        lines.push(
+          JSON.stringify({
+            site: i % 2 ? 'B' : 'A',
+            tag,
+            ts: new Date(t0 + s * 1000).toISOString(),
+            value: Math.sin(s / 3600 + i) * 10 + i,
+            quality: 'good',
+            unit: 'bar',
+            batch_id: 'b',
+            ingested_at: new Date(t0 + 86_400_000).toISOString(),
+          }),
+        );
       }
     }
     await warehouse.loadText(TABLES.readings.name, lines.join('\n') + '\n', 'WRITE_APPEND');
@@ -72,15 +83,22 @@ try {
   const rssGrowth = (process.memoryUsage().rss - rss0) / 1e6;
   const files = written.reduce((n, d) => n + d.files, 0);
   let bytes = 0;
-  for (const dt of readdirSync(out)) for (const site of readdirSync(join(out, dt))) for (const f of readdirSync(join(out, dt, site))) bytes += statSync(join(out, dt, site, f)).size;
+  for (const dt of readdirSync(out))
+    for (const site of readdirSync(join(out, dt))) for (const f of readdirSync(join(out, dt, site))) bytes += statSync(join(out, dt, site, f)).size;
   const rows = written.reduce((n, d) => n + d.rows, 0);
   if (rows !== total || baselineRows !== total) throw new Error(`exported ${rows}, queried ${baselineRows}, loaded ${total}`);
 
   console.log(`export benchmark: ${DAYS} day(s) × ${TAGS} tags every ${STEP} s = ${total.toLocaleString('en')} readings`);
-  console.log(`  baseline, BigQuery queries of the days read into Node: ${baselineS.toFixed(1)} s, ${Math.round(total / baselineS).toLocaleString('en')} rows/s`);
+  console.log(
+    `  baseline, BigQuery queries of the days read into Node: ${baselineS.toFixed(1)} s, ${Math.round(total / baselineS).toLocaleString('en')} rows/s`,
+  );
   console.log(`  export (queries + DuckDB Parquet write):              ${exportS.toFixed(1)} s, ${Math.round(total / exportS).toLocaleString('en')} rows/s`);
-  console.log(`  of which DuckDB (appender + COPY to Parquet):         ${(writeMs / 1000).toFixed(1)} s, ${Math.round(total / (writeMs / 1000)).toLocaleString('en')} rows/s (${((100 * writeMs) / 1000 / exportS).toFixed(0)} % of the export)`);
-  console.log(`  ratio to the baseline: ${(exportS / baselineS).toFixed(2)}×; ${files} file(s), ${(bytes / 1e6).toFixed(1)} MB (${(bytes / total).toFixed(1)} bytes/reading); RSS grew ${rssGrowth.toFixed(0)} MB`);
+  console.log(
+    `  of which DuckDB (appender + COPY to Parquet):         ${(writeMs / 1000).toFixed(1)} s, ${Math.round(total / (writeMs / 1000)).toLocaleString('en')} rows/s (${((100 * writeMs) / 1000 / exportS).toFixed(0)} % of the export)`,
+  );
+  console.log(
+    `  ratio to the baseline: ${(exportS / baselineS).toFixed(2)}×; ${files} file(s), ${(bytes / 1e6).toFixed(1)} MB (${(bytes / total).toFixed(1)} bytes/reading); RSS grew ${rssGrowth.toFixed(0)} MB`,
+  );
 } finally {
   rmSync(out, { recursive: true, force: true });
   await stack.stop();

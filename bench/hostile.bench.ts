@@ -20,7 +20,12 @@ import { fileURLToPath } from 'node:url';
 
 type Step = 'json.parse' | 'validate' | 'land' | 'detect';
 const STEPS: readonly Step[] = ['json.parse', 'validate', 'land', 'detect'];
-interface Figures { rssMB: number; heapMB: number; cpuMs: number; outcome: string }
+interface Figures {
+  rssMB: number;
+  heapMB: number;
+  cpuMs: number;
+  outcome: string;
+}
 
 const self = fileURLToPath(import.meta.url);
 
@@ -31,7 +36,11 @@ if (process.argv[2] === '--child') {
   await parent();
 }
 
-async function child(step: Step, file: string, endpoints: { projectId: string; pubsub: string; storage: string; bigquery: string; bucket: string }): Promise<Figures> {
+async function child(
+  step: Step,
+  file: string,
+  endpoints: { projectId: string; pubsub: string; storage: string; bigquery: string; bucket: string },
+): Promise<Figures> {
   const { createClients } = await import('../functions/adapters/clients.ts');
   const { createLogger } = await import('../functions/adapters/log.ts');
   const { parseBatch } = await import('../functions/core/index.ts');
@@ -42,8 +51,18 @@ async function child(step: Step, file: string, endpoints: { projectId: string; p
   const outcomes: string[] = [];
   const log = createLogger({ function: step }, (line) => outcomes.push(String((JSON.parse(line) as { outcome?: unknown }).outcome)));
   const land = createLand({ storage: clients.storage, rawBucket: endpoints.bucket, log });
-  const detect = createDetect({ storage: clients.storage, pubsub: clients.pubsub, rawBucket: endpoints.bucket, configBucket: endpoints.bucket, alertsTopic: 'alerts', log, rulesCheckEveryMs: 10_000 });
-  const event = (data: Buffer, id: string) => ({ data: { message: { data: data.toString('base64'), messageId: id, publishTime: new Date().toISOString() }, subscription: 'projects/p/subscriptions/bench' } });
+  const detect = createDetect({
+    storage: clients.storage,
+    pubsub: clients.pubsub,
+    rawBucket: endpoints.bucket,
+    configBucket: endpoints.bucket,
+    alertsTopic: 'alerts',
+    log,
+    rulesCheckEveryMs: 10_000,
+  });
+  const event = (data: Buffer, id: string) => ({
+    data: { message: { data: data.toString('base64'), messageId: id, publishTime: new Date().toISOString() }, subscription: 'projects/p/subscriptions/bench' },
+  });
   // Warm up each path on a small invalid body (compiles the validators, opens connections).
   const small = Buffer.from('{"batchId":"w","site":"S","source":"s","sentAt":"2024-01-01T00:00:00Z","readings":[{"tag":1}]}');
   parseBatch(small, new Date());

@@ -38,7 +38,7 @@ function bodies(site: string): Buffer[] {
   const start = Date.now() - 3 * 3600_000;
   return Array.from({ length: BATCHES }, (_, b) => {
     const readings = Array.from({ length: READINGS }, (_, i) => ({
-      tag: `10LAB${String(10 + (i % TAGS) % 90).padStart(2, '0')}CP${String(i % TAGS).padStart(3, '0')}`,
+      tag: `10LAB${String(10 + ((i % TAGS) % 90)).padStart(2, '0')}CP${String(i % TAGS).padStart(3, '0')}`,
       ts: new Date(start + b * 10_000 + Math.floor(i / TAGS) * 1000).toISOString(),
       value: Math.round(Math.sin(b + i) * 1e4) / 100,
       quality: 'good',
@@ -50,9 +50,11 @@ function bodies(site: string): Buffer[] {
 
 async function pool<T>(items: readonly T[], limit: number, run: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await run(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
 }
 
 // Requests to the storage emulator, by whichever client sends them (fetch: undici; else node:http).
@@ -72,7 +74,9 @@ function median(values: number[]): number {
 }
 
 const line = (label: string, ms: number) =>
-  `${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms  ${Math.round((BATCHES * READINGS) / (ms / 1000)).toLocaleString('en').padStart(9)} readings/s  ${(BATCHES / (ms / 1000)).toFixed(0).padStart(4)} batches/s`;
+  `${label.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms  ${Math.round((BATCHES * READINGS) / (ms / 1000))
+    .toLocaleString('en')
+    .padStart(9)} readings/s  ${(BATCHES / (ms / 1000)).toFixed(0).padStart(4)} batches/s`;
 
 const stack = await startEmulators();
 try {
@@ -83,7 +87,9 @@ try {
   const bucket = clients.storage.bucket(names.buckets.raw);
   storagePort = new URL(e.storage).port;
   const quiet = createLogger({ function: 'land', environment: 'bench' }, () => {});
-  console.log(`node ${process.version}; ${BATCHES} batches x ${READINGS} readings (${(bodies('X')[0]!.byteLength / 1e3).toFixed(0)} kB of JSON each), concurrency ${CONCURRENCY}`);
+  console.log(
+    `node ${process.version}; ${BATCHES} batches x ${READINGS} readings (${(bodies('X')[0]!.byteLength / 1e3).toFixed(0)} kB of JSON each), concurrency ${CONCURRENCY}`,
+  );
 
   const land = createLand({ storage: clients.storage, rawBucket: names.buckets.raw, log: quiet });
   const fns = await startLocalFunctions({ clients, names, functions: ['land'], logSink: () => {}, delivery: { concurrency: CONCURRENCY, log: () => {} } });
@@ -92,9 +98,10 @@ try {
   await hopTopic.createSubscription('bench-hop-push', { ackDeadlineSeconds: 60 });
   const served = await serveHandler('hop', async () => {});
   const hop = await startDelivery({ clients, subscription: 'bench-hop-push', topic: 'bench-hop', url: served.url, concurrency: CONCURRENCY, log: () => {} });
-  const delivered = (target: number, stats: { delivered: number }) => (async () => {
-    while (stats.delivered < target) await new Promise((r) => setTimeout(r, 10));
-  })();
+  const delivered = (target: number, stats: { delivered: number }) =>
+    (async () => {
+      while (stats.delivered < target) await new Promise((r) => setTimeout(r, 10));
+    })();
 
   const times = { a: [] as number[], b: [] as number[], c: [] as number[], d: [] as number[], e: [] as number[], published: [] as number[] };
   // This process's main-thread CPU per phase (the emulators are other processes): steadier than the
@@ -132,7 +139,9 @@ try {
     requests.a = storageRequests / BATCHES;
 
     // (b) the handler in process.
-    const events = bodies(`SITE-B${round}`).map((body, i) => ({ data: { message: { data: body.toString('base64'), messageId: `b-${round}-${i}`, publishTime: new Date().toISOString() } } }));
+    const events = bodies(`SITE-B${round}`).map((body, i) => ({
+      data: { message: { data: body.toString('base64'), messageId: `b-${round}-${i}`, publishTime: new Date().toISOString() } },
+    }));
     storageRequests = 0;
     t = performance.now();
     cpuStart = process.threadCpuUsage();
@@ -164,7 +173,9 @@ try {
     if (counted) cpu.d.push(cpuSince());
 
     // (e) the handler in process, each call inside a domain as the framework makes it.
-    const domainEvents = bodies(`SITE-E${round}`).map((body, i) => ({ data: { message: { data: body.toString('base64'), messageId: `e-${round}-${i}`, publishTime: new Date().toISOString() } } }));
+    const domainEvents = bodies(`SITE-E${round}`).map((body, i) => ({
+      data: { message: { data: body.toString('base64'), messageId: `e-${round}-${i}`, publishTime: new Date().toISOString() } },
+    }));
     t = performance.now();
     cpuStart = process.threadCpuUsage();
     await pool(domainEvents, CONCURRENCY, inDomain);
@@ -185,14 +196,22 @@ try {
   console.log(line('(d) the same hop to a handler that does nothing', d));
   console.log(line('(e) land handler in process, each call in a domain', e2));
   console.log(`storage requests per batch: (a) ${requests.a.toFixed(2)}, (b) ${requests.b.toFixed(2)}, (c) ${requests.c.toFixed(2)}`);
-  console.log(`ratios to the baseline: (b)/(a) = ${(b / a).toFixed(2)} (rounds: ${perRound((i) => times.b[i]! / times.a[i]!)}), (c)/(a) = ${(c / a).toFixed(2)} (rounds: ${perRound((i) => times.c[i]! / times.a[i]!)})`);
+  console.log(
+    `ratios to the baseline: (b)/(a) = ${(b / a).toFixed(2)} (rounds: ${perRound((i) => times.b[i]! / times.a[i]!)}), (c)/(a) = ${(c / a).toFixed(2)} (rounds: ${perRound((i) => times.c[i]! / times.a[i]!)})`,
+  );
   console.log(
     `  of (c): the hop alone (d)/(a) = ${(d / a).toFixed(2)}; land's own part (c - d)/(a) = ${((c - d) / a).toFixed(2)} (rounds: ${perRound((i) => (times.c[i]! - times.d[i]!) / times.a[i]!)})`,
   );
-  console.log(`  land's handler alone (b)/(a) = ${(b / a).toFixed(2)}; in a domain (e)/(a) = ${(e2 / a).toFixed(2)} (rounds: ${perRound((i) => times.e[i]! / times.a[i]!)})`);
+  console.log(
+    `  land's handler alone (b)/(a) = ${(b / a).toFixed(2)}; in a domain (e)/(a) = ${(e2 / a).toFixed(2)} (rounds: ${perRound((i) => times.e[i]! / times.a[i]!)})`,
+  );
   const cpuPer = (key: keyof typeof cpu) => `${(median(cpu[key]) / BATCHES).toFixed(2)} ms`;
-  console.log(`CPU of this process per batch (main thread, medians): (a) ${cpuPer('a')}, (b) ${cpuPer('b')}, (c) ${cpuPer('c')}, (d) ${cpuPer('d')}, (e) ${cpuPer('e')}`);
-  console.log(`  CPU ratios: (b)/(a) = ${(median(cpu.b) / median(cpu.a)).toFixed(2)}, (c)/(a) = ${(median(cpu.c) / median(cpu.a)).toFixed(2)}, (c - d)/(a) = ${((median(cpu.c) - median(cpu.d)) / median(cpu.a)).toFixed(2)}, (e)/(a) = ${(median(cpu.e) / median(cpu.a)).toFixed(2)}`);
+  console.log(
+    `CPU of this process per batch (main thread, medians): (a) ${cpuPer('a')}, (b) ${cpuPer('b')}, (c) ${cpuPer('c')}, (d) ${cpuPer('d')}, (e) ${cpuPer('e')}`,
+  );
+  console.log(
+    `  CPU ratios: (b)/(a) = ${(median(cpu.b) / median(cpu.a)).toFixed(2)}, (c)/(a) = ${(median(cpu.c) / median(cpu.a)).toFixed(2)}, (c - d)/(a) = ${((median(cpu.c) - median(cpu.d)) / median(cpu.a)).toFixed(2)}, (e)/(a) = ${(median(cpu.e) / median(cpu.a)).toFixed(2)}`,
+  );
   console.log('  (goal of issue 18: (c) <= 1.5 x (a); the hop is Pub/Sub push and Cloud Run in production, not plantlake code)');
   const m = process.memoryUsage();
   console.log(`memory: rss ${(m.rss / 1e6).toFixed(0)} MB, heapUsed ${(m.heapUsed / 1e6).toFixed(0)} MB`);

@@ -52,10 +52,10 @@ try {
   const clients = createClients({ kind: 'emulators', projectId: stack.projectId, pubsub: e.pubsub, storage: e.storage, bigquery: e.bigquery });
   const names = pipelineNames({ suffix: 'latency' });
   await provision(clients, names);
-  await clients.storage.bucket(names.buckets.config).file(OBJECTS.rules).save(
-    `version: "${RULES_VERSION}"\nrules:\n  - prefix: "10LAB"\n    limits: { H: ${H} }\n    deadband: 5\n    priority: high\n`,
-    { resumable: false },
-  );
+  await clients.storage
+    .bucket(names.buckets.config)
+    .file(OBJECTS.rules)
+    .save(`version: "${RULES_VERSION}"\nrules:\n  - prefix: "10LAB"\n    limits: { H: ${H} }\n    deadband: 5\n    priority: high\n`, { resumable: false });
 
   // The control room's chat webhook: when each notification arrives, by event id.
   const notified = new Map<string, number>();
@@ -84,7 +84,13 @@ try {
     if (entry.event === 'detect.batch' && typeof entry.durationMs === 'number') handlerMs.detect.push(entry.durationMs);
   };
   const fns = await startLocalFunctions({
-    clients, names, webhookUrl, webhookFormat: 'google-chat', notifyThrottleSeconds: 0, configCheckSeconds: 10, logSink,
+    clients,
+    names,
+    webhookUrl,
+    webhookFormat: 'google-chat',
+    notifyThrottleSeconds: 0,
+    configCheckSeconds: 10,
+    logSink,
     delivery: { concurrency: 16, log: () => {} },
   });
 
@@ -102,36 +108,42 @@ try {
   const publish = sitePublisher(readingsTopic);
   const published = new Map<string, number>();
   const excursions = new Map<string, string>(); // event id of the H activation → its batch id
-  const gateways = Array.from({ length: SITES }, () =>
-    new Gateway(async (data, attributes, key) => {
-      const batchId = (JSON.parse(data.toString()) as { batchId: string }).batchId;
-      const t = performance.now();
-      published.set(batchId, t);
-      probeSent.set(batchId, t);
-      return publish(data, { ...attributes, batchProbe: batchId }, key);
-    }),
+  const gateways = Array.from(
+    { length: SITES },
+    () =>
+      new Gateway(async (data, attributes, key) => {
+        const batchId = (JSON.parse(data.toString()) as { batchId: string }).batchId;
+        const t = performance.now();
+        published.set(batchId, t);
+        probeSent.set(batchId, t);
+        return publish(data, { ...attributes, batchProbe: batchId }, key);
+      }),
   );
-  console.log(`node ${process.version}; reference plant: ${SITES} sites × ${TAGS} tags, one reading per tag every ${SCAN_MS / 1000} s, ${SECONDS} s of publishing`);
+  console.log(
+    `node ${process.version}; reference plant: ${SITES} sites × ${TAGS} tags, one reading per tag every ${SCAN_MS / 1000} s, ${SECONDS} s of publishing`,
+  );
 
   const start = performance.now();
   const epoch = Date.now();
   const scans = Math.floor((SECONDS * 1000) / SCAN_MS);
   const timers: Promise<void>[] = [];
   for (let s = 0; s < SITES; s++) {
-    timers.push((async () => {
-      const site = siteOf(s);
-      for (let k = 0; k < scans; k++) {
-        const due = start + k * SCAN_MS + (s * SCAN_MS) / SITES;
-        if (due > performance.now()) await sleep(due - performance.now());
-        const ts = new Date(epoch + (performance.now() - start)).toISOString();
-        const hot = k % 3 === 1 ? (k * 7 + s * 13) % TAGS : -1; // one excursion every 3rd scan
-        const readings = Array.from({ length: TAGS }, (_, i) => ({ tag: tagOf(i), ts, value: i === hot ? 150 : 50, quality: 'good' as const, unit: 'bar' }));
-        const batchId = `${site}-${k}`;
-        if (hot >= 0) excursions.set(eventId(site, tagOf(hot), 'H', 'active', ts, RULES_VERSION), batchId);
-        const batch = { batchId, site, source: 'bench-gateway', sentAt: ts, readings };
-        void gateways[s]!.send(batch);
-      }
-    })());
+    timers.push(
+      (async () => {
+        const site = siteOf(s);
+        for (let k = 0; k < scans; k++) {
+          const due = start + k * SCAN_MS + (s * SCAN_MS) / SITES;
+          if (due > performance.now()) await sleep(due - performance.now());
+          const ts = new Date(epoch + (performance.now() - start)).toISOString();
+          const hot = k % 3 === 1 ? (k * 7 + s * 13) % TAGS : -1; // one excursion every 3rd scan
+          const readings = Array.from({ length: TAGS }, (_, i) => ({ tag: tagOf(i), ts, value: i === hot ? 150 : 50, quality: 'good' as const, unit: 'bar' }));
+          const batchId = `${site}-${k}`;
+          if (hot >= 0) excursions.set(eventId(site, tagOf(hot), 'H', 'active', ts, RULES_VERSION), batchId);
+          const batch = { batchId, site, source: 'bench-gateway', sentAt: ts, readings };
+          void gateways[s]!.send(batch);
+        }
+      })(),
+    );
   }
   await Promise.all(timers);
   await Promise.all(gateways.map((g) => g.flush()));
@@ -139,22 +151,37 @@ try {
   const total = published.size;
   const backlog = { land: total - fns.deliveries.land!.stats.delivered, detect: total - fns.deliveries.detect!.stats.delivered };
   const wantedNotifications = excursions.size;
-  while ((fns.deliveries.land!.stats.delivered < total || fns.deliveries.detect!.stats.delivered < total || [...excursions.keys()].some((id) => !notified.has(id))) && performance.now() - stoppedAt < 120_000) {
+  while (
+    (fns.deliveries.land!.stats.delivered < total ||
+      fns.deliveries.detect!.stats.delivered < total ||
+      [...excursions.keys()].some((id) => !notified.has(id))) &&
+    performance.now() - stoppedAt < 120_000
+  ) {
     await sleep(50);
   }
   const drainMs = performance.now() - stoppedAt;
 
-  const alarmLatency = [...excursions].flatMap(([id, batchId]) => (notified.has(id) && published.has(batchId) ? [notified.get(id)! - published.get(batchId)!] : []));
+  const alarmLatency = [...excursions].flatMap(([id, batchId]) =>
+    notified.has(id) && published.has(batchId) ? [notified.get(id)! - published.get(batchId)!] : [],
+  );
   const landLatency = [...published].flatMap(([id, sent]) => (landed.has(id) ? [landed.get(id)! - sent] : []));
-  console.log(`${total} batches (${(total * TAGS).toLocaleString('en')} readings) published in ${((stoppedAt - start) / 1000).toFixed(0)} s; ${wantedNotifications} scripted excursions, ${alarmLatency.length} notified`);
+  console.log(
+    `${total} batches (${(total * TAGS).toLocaleString('en')} readings) published in ${((stoppedAt - start) / 1000).toFixed(0)} s; ${wantedNotifications} scripted excursions, ${alarmLatency.length} notified`,
+  );
   console.log(summary('publish → alarm notification at the webhook', alarmLatency));
   console.log(summary('publish → raw object landed', landLatency));
   console.log(summary('baseline: publish → streaming pull (bare sub)', probe));
   console.log(summary('  detect handler (its durationMs)', handlerMs.detect));
   console.log(summary('  land handler (its durationMs)', handlerMs.land));
-  const p50 = (v: number[]) => percentile([...v].sort((a, b) => a - b), 50);
+  const p50 = (v: number[]) =>
+    percentile(
+      [...v].sort((a, b) => a - b),
+      50,
+    );
   console.log(`ratios to the baseline (p50): alarm ${(p50(alarmLatency) / p50(probe)).toFixed(1)} ×, landed ${(p50(landLatency) / p50(probe)).toFixed(1)} ×`);
-  console.log(`backlog when publishing stopped: readings-land ${backlog.land}, readings-detect ${backlog.detect} batches; drained in ${(drainMs / 1000).toFixed(1)} s`);
+  console.log(
+    `backlog when publishing stopped: readings-land ${backlog.land}, readings-detect ${backlog.detect} batches; drained in ${(drainMs / 1000).toFixed(1)} s`,
+  );
   const m = process.memoryUsage();
   console.log(`memory: rss ${(m.rss / 1e6).toFixed(0)} MB, heapUsed ${(m.heapUsed / 1e6).toFixed(0)} MB`);
   await probeSub.close();

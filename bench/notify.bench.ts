@@ -24,9 +24,11 @@ const CONCURRENCY = Number(process.env.BENCH_NOTIFY_CONCURRENCY ?? 8);
 
 async function pool<T>(items: readonly T[], limit: number, run: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await run(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
 }
 
 function events(): AlarmEvent[] {
@@ -56,7 +58,10 @@ const cloudEvent = (e: AlarmEvent, n: number) => ({
   source: '//pubsub.googleapis.com/projects/bench/topics/alerts',
   type: 'google.cloud.pubsub.topic.v1.messagePublished',
   time: new Date().toISOString(),
-  data: { message: { data: Buffer.from(JSON.stringify(e)).toString('base64'), messageId: `bench-${n}`, publishTime: new Date().toISOString(), attributes: {} }, subscription: 'projects/bench/subscriptions/alerts-notify' },
+  data: {
+    message: { data: Buffer.from(JSON.stringify(e)).toString('base64'), messageId: `bench-${n}`, publishTime: new Date().toISOString(), attributes: {} },
+    subscription: 'projects/bench/subscriptions/alerts-notify',
+  },
 });
 
 const line = (label: string, ms: number) =>
@@ -87,7 +92,15 @@ try {
   // alerts subscription delivers them (a cleared sent concurrently with its active would wait).
   const notify = createNotify({
     storage: clients.storage,
-    settings: { rawBucket: names.buckets.raw, configBucket: names.buckets.config, webhookUrl: url, webhookFormat: 'slack', alarmEmails: [], notifyThrottleSeconds: 0, environment: 'bench' },
+    settings: {
+      rawBucket: names.buckets.raw,
+      configBucket: names.buckets.config,
+      webhookUrl: url,
+      webhookFormat: 'slack',
+      alarmEmails: [],
+      notifyThrottleSeconds: 0,
+      environment: 'bench',
+    },
     log: createLogger({ function: 'notify', environment: 'bench' }, () => {}),
     catalogCheckEveryMs: 60_000,
   });

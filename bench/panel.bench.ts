@@ -47,7 +47,15 @@ try {
   let seq = 0;
   const publish = (value: number) =>
     topic.publishMessage({
-      data: Buffer.from(JSON.stringify({ batchId: `bp-${++seq}`, site: SITE, source: 'bench', sentAt: new Date().toISOString(), readings: [{ tag: TAG, ts: new Date().toISOString(), value, quality: 'good', unit: 'bar' }] })),
+      data: Buffer.from(
+        JSON.stringify({
+          batchId: `bp-${++seq}`,
+          site: SITE,
+          source: 'bench',
+          sentAt: new Date().toISOString(),
+          readings: [{ tag: TAG, ts: new Date().toISOString(), value, quality: 'good', unit: 'bar' }],
+        }),
+      ),
       attributes: { site: SITE },
     });
   const snapshotShows = async (value: number) => {
@@ -83,7 +91,10 @@ try {
       await publish(value);
       while (!(await snapshotShows(value))) await sleep(20);
       toSnapshot.push(Date.now() - t0);
-      const seenAt = await page.waitForFunction((v) => (window as unknown as { seen: Record<string, number> }).seen[String(v)], value, { timeout: 30_000, polling: 50 });
+      const seenAt = await page.waitForFunction((v) => (window as unknown as { seen: Record<string, number> }).seen[String(v)], value, {
+        timeout: 30_000,
+        polling: 50,
+      });
       toScreen.push(((await seenAt.jsonValue()) as number) - t0);
       await sleep(300 + Math.random() * 700); // spread the samples over the panel's poll phase
     }
@@ -93,7 +104,9 @@ try {
     console.log(`node ${process.version}; ${SAMPLES} readings published one at a time; panel stream poll 1 s, snapshot cache 1.5 s`);
     console.log(row('(a) publish → value in the live snapshot', toSnapshot));
     console.log(row('(b) publish → value on screen (Chromium, SSE)', toScreen));
-    console.log(`ratio (b)/(a): p50 ${(pct(toScreen, 50) / pct(toSnapshot, 50)).toFixed(2)}×, p99 ${(pct(toScreen, 99) / pct(toSnapshot, 99)).toFixed(2)}×; snapshot of ${SITE} with one tag: ${bytes.byteLength} bytes`);
+    console.log(
+      `ratio (b)/(a): p50 ${(pct(toScreen, 50) / pct(toSnapshot, 50)).toFixed(2)}×, p99 ${(pct(toScreen, 99) / pct(toSnapshot, 99)).toFixed(2)}×; snapshot of ${SITE} with one tag: ${bytes.byteLength} bytes`,
+    );
     await context.close();
   } finally {
     await browser.close();

@@ -62,14 +62,26 @@ try {
   const clients = createClients({ kind: 'emulators', projectId: stack.projectId, pubsub: e.pubsub, storage: e.storage, bigquery: e.bigquery });
   const names = pipelineNames({ suffix: 'scale' });
   await provision(clients, names);
-  await clients.storage.bucket(names.buckets.config).file(OBJECTS.rules).save('version: "scale-1"\nrules:\n  - prefix: "10LAB"\n    limits: { H: 100 }\n    priority: high\n', { resumable: false });
-  const fns = await startLocalFunctions({ clients, names, functions: ['land', 'detect'], configCheckSeconds: 10, logSink: () => {}, delivery: { concurrency: 16, log: () => {} } });
+  await clients.storage
+    .bucket(names.buckets.config)
+    .file(OBJECTS.rules)
+    .save('version: "scale-1"\nrules:\n  - prefix: "10LAB"\n    limits: { H: 100 }\n    priority: high\n', { resumable: false });
+  const fns = await startLocalFunctions({
+    clients,
+    names,
+    functions: ['land', 'detect'],
+    configCheckSeconds: 10,
+    logSink: () => {},
+    delivery: { concurrency: 16, log: () => {} },
+  });
 
   // The simulated hour: two days ago from midnight UTC, so the daily job loads it as yesterday's back-fill.
   const dayStart = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000;
   const steps = (MINUTES * 60_000) / STEP_MS;
   const publish = sitePublisher(clients.pubsub.topic(names.topics.readings));
-  console.log(`node ${process.version}; R1-shaped plant: ${SITES} sites × ${TAGS} tags, a reading per tag every ${STEP_MS / 1000} s, ${MINUTES} simulated minutes (${(steps * SITES * TAGS).toLocaleString('en')} readings in ${steps * SITES} batches)`);
+  console.log(
+    `node ${process.version}; R1-shaped plant: ${SITES} sites × ${TAGS} tags, a reading per tag every ${STEP_MS / 1000} s, ${MINUTES} simulated minutes (${(steps * SITES * TAGS).toLocaleString('en')} readings in ${steps * SITES} batches)`,
+  );
   const land = fns.deliveries.land!;
   const detect = fns.deliveries.detect!;
   let published = 0;
@@ -89,16 +101,28 @@ try {
   const [objects] = await clients.storage.bucket(names.buckets.raw).getFiles({ prefix: OBJECTS.readingsPrefix });
   await fns.stop();
 
-  const ctx = await createContext(clients, dailySettings(pipelineEnv(names)), createLogger({ function: 'daily' }, () => {}));
+  const ctx = await createContext(
+    clients,
+    dailySettings(pipelineEnv(names)),
+    createLogger({ function: 'daily' }, () => {}),
+  );
   const r0 = performance.now();
   const report = await runDaily(ctx, { mode: 'daily' });
   const dailyMs = performance.now() - r0;
 
   const readings = published * TAGS;
-  console.log(`\nin:    ${readings.toLocaleString('en')} readings in ${(inMs / 1000).toFixed(1)} s = ${Math.round(readings / (inMs / 1000)).toLocaleString('en')} readings/s (land and detect both done)`);
-  console.log(`       R1 in real time is ${((SITES * TAGS) / (STEP_MS / 1000)).toLocaleString('en')} readings/s: the stack took it at ${(readings / (inMs / 1000) / ((SITES * TAGS) / (STEP_MS / 1000))).toFixed(1)} × real time`);
-  console.log(`       ${objects.length.toLocaleString('en')} raw objects written (${(objects.reduce((n, f) => n + Number(f.metadata.size ?? 0), 0) / 1e6).toFixed(1)} MB gzip)`);
-  console.log(`daily: ${report.status} in ${(dailyMs / 1000).toFixed(1)} s, ${report.rowsLoaded.toLocaleString('en')} rows loaded (${Math.round(report.rowsLoaded / (dailyMs / 1000)).toLocaleString('en')} rows/s)`);
+  console.log(
+    `\nin:    ${readings.toLocaleString('en')} readings in ${(inMs / 1000).toFixed(1)} s = ${Math.round(readings / (inMs / 1000)).toLocaleString('en')} readings/s (land and detect both done)`,
+  );
+  console.log(
+    `       R1 in real time is ${((SITES * TAGS) / (STEP_MS / 1000)).toLocaleString('en')} readings/s: the stack took it at ${(readings / (inMs / 1000) / ((SITES * TAGS) / (STEP_MS / 1000))).toFixed(1)} × real time`,
+  );
+  console.log(
+    `       ${objects.length.toLocaleString('en')} raw objects written (${(objects.reduce((n, f) => n + Number(f.metadata.size ?? 0), 0) / 1e6).toFixed(1)} MB gzip)`,
+  );
+  console.log(
+    `daily: ${report.status} in ${(dailyMs / 1000).toFixed(1)} s, ${report.rowsLoaded.toLocaleString('en')} rows loaded (${Math.round(report.rowsLoaded / (dailyMs / 1000)).toLocaleString('en')} rows/s)`,
+  );
   for (const step of STEPS) {
     const ms = report.timings[step];
     if (ms > 0) console.log(`       ${step.padEnd(13)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${((ms / dailyMs) * 100).toFixed(0).padStart(3)} %`);
@@ -106,9 +130,13 @@ try {
   const lc = report.lifecycle;
   if (lc) {
     const [after] = await clients.storage.bucket(names.buckets.raw).getFiles({ prefix: OBJECTS.readingsPrefix });
-    console.log(`       lifecycle: ${lc.compactedSources.toLocaleString('en')} objects compacted by compose into ${lc.compactedObjects} (the day after its load); ${after.length.toLocaleString('en')} raw objects left${lc.errors.length > 0 ? `; ${lc.errors.join('; ')}` : ''}`);
+    console.log(
+      `       lifecycle: ${lc.compactedSources.toLocaleString('en')} objects compacted by compose into ${lc.compactedObjects} (the day after its load); ${after.length.toLocaleString('en')} raw objects left${lc.errors.length > 0 ? `; ${lc.errors.join('; ')}` : ''}`,
+    );
   }
-  console.log(`peak memory: this process (functions, bridge, daily) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; emulators ${emulatorPeakMb().toFixed(0)} MB`);
+  console.log(
+    `peak memory: this process (functions, bridge, daily) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; emulators ${emulatorPeakMb().toFixed(0)} MB`,
+  );
 } finally {
   await stack.stop();
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createClients, targetFromEnv, type Clients } from '../functions/adapters/clients.ts';
 import { ENV } from '../functions/core/function-env.ts';
 import { OBJECTS, parseTariffs } from '../functions/core/index.ts';
@@ -31,7 +31,8 @@ function readText(path: string): string {
 }
 
 function day(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError(`"${value}" is not a day; write it YYYY-MM-DD, e.g. 2024-03-01.`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    throw new InvalidArgumentError(`"${value}" is not a day; write it YYYY-MM-DD, e.g. 2024-03-01.`);
   return value;
 }
 
@@ -81,7 +82,9 @@ export function registerAnalyticsCommands(program: Command): void {
       const object = clients().storage.bucket(opts.configBucket).file(OBJECTS.tariffs);
       await object.save(text, { resumable: false, metadata: { contentType: 'application/yaml', cacheControl: 'no-store' } });
       const [meta] = await object.getMetadata();
-      process.stdout.write(`uploaded to gs://${opts.configBucket}/${OBJECTS.tariffs} (generation ${meta.generation}); run plantlake daily (or wait for the scheduled run) to load it\n`);
+      process.stdout.write(
+        `uploaded to gs://${opts.configBucket}/${OBJECTS.tariffs} (generation ${meta.generation}); run plantlake daily (or wait for the scheduled run) to load it\n`,
+      );
     });
 
   program
@@ -114,7 +117,9 @@ export function registerAnalyticsCommands(program: Command): void {
             `ROUND(days_to_empty, 1) AS days_to_empty, ROUND(days_to_full, 1) AS days_to_full FROM ${t('product_days_of_cover')} WHERE site = '${opts.site}' AND day = ${dayFilter} ORDER BY product`;
       const [rows] = await target.bigquery.query({ query: sql, ...(opts.location ? { location: opts.location } : {}) });
       if (rows.length === 0) {
-        process.stderr.write(`no tank balance for site ${opts.site}${opts.day ? ` on ${opts.day}` : ''}: check the site, that its tanks are in the tag catalog (tanks:) and that the daily job has loaded the day\n`);
+        process.stderr.write(
+          `no tank balance for site ${opts.site}${opts.day ? ` on ${opts.day}` : ''}: check the site, that its tanks are in the tag catalog (tanks:) and that the daily job has loaded the day\n`,
+        );
         throw new RunFailed('no rows');
       }
       process.stdout.write(`${formatRows(rows as Record<string, unknown>[], opts.format)}\n`);
@@ -122,76 +127,107 @@ export function registerAnalyticsCommands(program: Command): void {
 
   program
     .command('export')
-    .description('readings to Hive-partitioned Parquet (DIR/dt=…/site=…/part-N.parquet) for DuckDB; or, with --around, every tag of an alarm\'s equipment around it')
+    .description(
+      "readings to Hive-partitioned Parquet (DIR/dt=…/site=…/part-N.parquet) for DuckDB; or, with --around, every tag of an alarm's equipment around it",
+    )
     .option('--from <day>', 'first UTC day', day)
     .option('--to <day>', 'last UTC day (inclusive)', day)
     .option('--site <site>', 'only this site')
     .option('--tag <pattern>', 'only tags matching a KKS code or glob, e.g. 10EGB*CL*')
-    .option('--around <eventId>', 'an alarm event id: export its equipment\'s tags around it')
+    .option('--around <eventId>', "an alarm event id: export its equipment's tags around it")
     .option('--minutes <n>', 'with --around: minutes before and after the alarm', wholeNumber, 30)
     .option('--out <dir>', 'output folder (local Parquet)')
     .option('--to-bucket <uri>', 'Google Cloud only: run BigQuery EXPORT DATA into gs://BUCKET/PREFIX instead of writing locally')
     .addOption(datasetOption())
     .addOption(locationOption())
-    .action(async (opts: { from?: string; to?: string; site?: string; tag?: string; around?: string; minutes: number; out?: string; toBucket?: string; dataset: string; location?: string }) => {
-      const c = clients();
-      const target = await exportTarget(c, opts.dataset, opts.location);
-      const filter = { site: opts.site, tag: opts.tag };
-      try {
-        if (opts.site) checkSite(opts.site);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-      if (opts.around) {
-        if (!opts.out) throw new UsageError('--around needs --out DIR');
-        const incident = await findIncident(target, opts.around, opts.minutes).catch((err: Error) => {
-          process.stderr.write(`${err.message}\n`);
-          throw new RunFailed(err.message);
-        });
-        const sink = await openSink(resolve(opts.out));
+    .action(
+      async (opts: {
+        from?: string;
+        to?: string;
+        site?: string;
+        tag?: string;
+        around?: string;
+        minutes: number;
+        out?: string;
+        toBucket?: string;
+        dataset: string;
+        location?: string;
+      }) => {
+        const c = clients();
+        const target = await exportTarget(c, opts.dataset, opts.location);
+        const filter = { site: opts.site, tag: opts.tag };
         try {
-          const days = await exportIncident(target, sink, incident);
-          const rows = days.reduce((n, d) => n + d.rows, 0);
-          process.stdout.write(`alarm ${incident.eventId}: ${incident.condition} on ${incident.tag} at ${incident.readingTs}; ${rows} readings of the ${incident.systemPrefix} tags at ${incident.site} from ${incident.from} to ${incident.to} written to ${opts.out}\n`);
+          if (opts.site) checkSite(opts.site);
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+        if (opts.around) {
+          if (!opts.out) throw new UsageError('--around needs --out DIR');
+          const incident = await findIncident(target, opts.around, opts.minutes).catch((err: Error) => {
+            process.stderr.write(`${err.message}\n`);
+            throw new RunFailed(err.message);
+          });
+          const sink = await openSink(resolve(opts.out));
+          try {
+            const days = await exportIncident(target, sink, incident);
+            const rows = days.reduce((n, d) => n + d.rows, 0);
+            process.stdout.write(
+              `alarm ${incident.eventId}: ${incident.condition} on ${incident.tag} at ${incident.readingTs}; ${rows} readings of the ${incident.systemPrefix} tags at ${incident.site} from ${incident.from} to ${incident.to} written to ${opts.out}\n`,
+            );
+          } finally {
+            sink.close();
+          }
+          return;
+        }
+        if (!opts.from || !opts.to) throw new UsageError('--from and --to are required (or --around EVENT_ID)');
+        if (opts.to < opts.from) throw new UsageError(`--to ${opts.to} is before --from ${opts.from}`);
+        const days = dayRange(opts.from, opts.to);
+        if (opts.toBucket) {
+          if (c.target.kind === 'emulators')
+            throw new UsageError('--to-bucket runs BigQuery EXPORT DATA, which the bigquery-emulator does not have; export locally with --out DIR');
+          if (!opts.toBucket.startsWith('gs://')) throw new UsageError(`--to-bucket "${opts.toBucket}" must be a gs:// URI`);
+          for (const d of days) {
+            const [sites] = await c.bigquery.query({
+              query: `SELECT DISTINCT site FROM \`${target.datasetRef}.readings\` WHERE DATE(ts) = '${d}'${opts.site ? ` AND site = '${opts.site}'` : ''}`,
+              ...(opts.location ? { location: opts.location } : {}),
+            });
+            for (const { site } of sites as { site: string }[]) {
+              await c.bigquery.query({
+                query: exportDataSql(`\`${target.datasetRef}.readings\``, `\`${target.datasetRef}.tags\``, opts.toBucket, d, site, filter),
+                ...(opts.location ? { location: opts.location } : {}),
+              });
+              process.stderr.write(`${d} ${site}: exported\n`);
+            }
+          }
+          process.stdout.write(`exported ${days.length} day(s) to ${opts.toBucket}\n`);
+          return;
+        }
+        if (!opts.out) throw new UsageError('--out DIR is required (or --to-bucket on Google Cloud)');
+        const out = resolve(opts.out);
+        const sink = await openSink(out);
+        const bar = process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { stream: process.stderr, format: 'exporting |{bar}| {value}/{total} days, {rows} rows, {eta_formatted} left' },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+        bar?.start(days.length, 0, { rows: 0 });
+        let rows = 0;
+        try {
+          const written = await exportDays(target, sink, days, filter, (d) => {
+            rows += d.rows;
+            if (bar) bar.increment(1, { rows });
+            else process.stderr.write(`${d.day}: ${d.rows} rows, ${d.files} file(s)\n`);
+          });
+          bar?.stop();
+          const files = written.reduce((n, d) => n + d.files, 0);
+          process.stdout.write(
+            `wrote ${rows} readings of ${days.length} day(s) in ${files} Parquet file(s) to ${opts.out}; read them with DuckDB: SELECT * FROM read_parquet('${opts.out}/**/*.parquet', hive_partitioning = true)\n`,
+          );
         } finally {
+          bar?.stop();
           sink.close();
         }
-        return;
-      }
-      if (!opts.from || !opts.to) throw new UsageError('--from and --to are required (or --around EVENT_ID)');
-      if (opts.to < opts.from) throw new UsageError(`--to ${opts.to} is before --from ${opts.from}`);
-      const days = dayRange(opts.from, opts.to);
-      if (opts.toBucket) {
-        if (c.target.kind === 'emulators') throw new UsageError('--to-bucket runs BigQuery EXPORT DATA, which the bigquery-emulator does not have; export locally with --out DIR');
-        if (!opts.toBucket.startsWith('gs://')) throw new UsageError(`--to-bucket "${opts.toBucket}" must be a gs:// URI`);
-        for (const d of days) {
-          const [sites] = await c.bigquery.query({ query: `SELECT DISTINCT site FROM \`${target.datasetRef}.readings\` WHERE DATE(ts) = '${d}'${opts.site ? ` AND site = '${opts.site}'` : ''}`, ...(opts.location ? { location: opts.location } : {}) });
-          for (const { site } of sites as { site: string }[]) {
-            await c.bigquery.query({ query: exportDataSql(`\`${target.datasetRef}.readings\``, `\`${target.datasetRef}.tags\``, opts.toBucket, d, site, filter), ...(opts.location ? { location: opts.location } : {}) });
-            process.stderr.write(`${d} ${site}: exported\n`);
-          }
-        }
-        process.stdout.write(`exported ${days.length} day(s) to ${opts.toBucket}\n`);
-        return;
-      }
-      if (!opts.out) throw new UsageError('--out DIR is required (or --to-bucket on Google Cloud)');
-      const out = resolve(opts.out);
-      const sink = await openSink(out);
-      const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, format: 'exporting |{bar}| {value}/{total} days, {rows} rows, {eta_formatted} left' }, cliProgress.Presets.shades_classic) : undefined;
-      bar?.start(days.length, 0, { rows: 0 });
-      let rows = 0;
-      try {
-        const written = await exportDays(target, sink, days, filter, (d) => {
-          rows += d.rows;
-          if (bar) bar.increment(1, { rows });
-          else process.stderr.write(`${d.day}: ${d.rows} rows, ${d.files} file(s)\n`);
-        });
-        bar?.stop();
-        const files = written.reduce((n, d) => n + d.files, 0);
-        process.stdout.write(`wrote ${rows} readings of ${days.length} day(s) in ${files} Parquet file(s) to ${opts.out}; read them with DuckDB: SELECT * FROM read_parquet('${opts.out}/**/*.parquet', hive_partitioning = true)\n`);
-      } finally {
-        bar?.stop();
-        sink.close();
-      }
-    });
+      },
+    );
 }

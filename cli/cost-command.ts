@@ -3,7 +3,7 @@
 // price table and measures sizes on sample batches, and calls no cloud API.
 import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { batchShape, billPerReading, billPlant, measureSizes, parsePriceTable, R1, type Bill, type Plant, type PriceTable, type Sizes } from './cost-model.ts';
 import { UsageError, wholeNumber } from './daily-commands.ts';
 
@@ -21,7 +21,8 @@ function atLeastZero(value: string): number {
   return n;
 }
 
-const usd = (n: number) => (n === 0 ? '$0' : n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : n >= 0.0001 ? `$${n.toFixed(4)}` : `$${n.toPrecision(2)}`);
+const usd = (n: number) =>
+  n === 0 ? '$0' : n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : n >= 0.0001 ? `$${n.toFixed(4)}` : `$${n.toPrecision(2)}`;
 const qty = (n: number) => (n >= 1000 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(2) : n.toPrecision(3));
 
 export function formatBill(prices: PriceTable, plant: Plant, sizes: Sizes, bill: Bill, perReading: Bill): string {
@@ -54,13 +55,18 @@ export function formatBill(prices: PriceTable, plant: Plant, sizes: Sizes, bill:
     for (const s of d.steps) out.push(`  ${s.step.padEnd(16)} ${s.seconds.toFixed(0).padStart(6)} s  ${s.how}`);
   }
   if (plant.retentionDays !== null && plant.retentionDays - plant.coldlineAgeDays < 90) {
-    out.push(`note: raw data spends ${plant.retentionDays - plant.coldlineAgeDays} days in Coldline, less than its 90-day minimum: each object is billed 90 days`);
+    out.push(
+      `note: raw data spends ${plant.retentionDays - plant.coldlineAgeDays} days in Coldline, less than its 90-day minimum: each object is billed 90 days`,
+    );
   }
   out.push('');
   const byComponent = (b: Bill) => {
     const sums = new Map<string, number>();
     for (const l of b.lines) {
-      const key = l.component === 'land' || l.component === 'detect' || l.component === 'notify' || l.component === 'daily' || l.component === 'per-reading function' ? 'Functions' : l.component;
+      const key =
+        l.component === 'land' || l.component === 'detect' || l.component === 'notify' || l.component === 'daily' || l.component === 'per-reading function'
+          ? 'Functions'
+          : l.component;
       sums.set(key, (sums.get(key) ?? 0) + l.list);
     }
     return sums;
@@ -77,7 +83,9 @@ export function formatBill(prices: PriceTable, plant: Plant, sizes: Sizes, bill:
   const used = new Set([...bill.lines, ...perReading.lines].map((l) => l.price));
   for (const key of used) {
     const p = prices[key];
-    out.push(`  ${key}: ${usd(p.price)} per ${p.unit} — ${p.what}; ${p.source} (${p.read === 'unverified' ? '* not re-checked: verify before you rely on it' : `read ${p.read}`})`);
+    out.push(
+      `  ${key}: ${usd(p.price)} per ${p.unit} — ${p.what}; ${p.source} (${p.read === 'unverified' ? '* not re-checked: verify before you rely on it' : `read ${p.read}`})`,
+    );
   }
   return out.join('\n');
 }
@@ -85,17 +93,23 @@ export function formatBill(prices: PriceTable, plant: Plant, sizes: Sizes, bill:
 export function registerCostCommand(program: Command): void {
   program
     .command('cost')
-    .description('the monthly bill of a plant per component (defaults: R1, 10,000 tags over 10 sites every 10 s), from the price table, beside a per-reading design')
+    .description(
+      'the monthly bill of a plant per component (defaults: R1, 10,000 tags over 10 sites every 10 s), from the price table, beside a per-reading design',
+    )
     .option('--tags <n>', 'tags in the fleet', wholeNumber, R1.tags)
     .option('--sites <n>', 'sites (one gateway each)', wholeNumber, R1.sites)
     .option('--interval <seconds>', 'seconds between readings of a tag', positive, R1.intervalSeconds)
-    .option('--batch-seconds <seconds>', 'how often each gateway publishes (default: every interval; longer buffers several intervals a batch and delays alarms as much)', positive)
+    .option(
+      '--batch-seconds <seconds>',
+      'how often each gateway publishes (default: every interval; longer buffers several intervals a batch and delays alarms as much)',
+      positive,
+    )
     .addOption(new Option('--wire <encoding>', 'message body encoding').choices(['json', 'gzip']).default(R1.wire))
     .option('--retention-days <n>', 'raw-zone retention (default: kept for good)', wholeNumber)
     .option('--coldline-age-days <n>', 'days before raw data moves to Coldline', wholeNumber, R1.coldlineAgeDays)
     .option('--month <n>', 'month of operation to bill storage for', wholeNumber, R1.month)
     .addOption(new Option('--bigquery-storage <model>', 'dataset storage billing model').choices(['logical', 'physical']).default(R1.bigqueryStorage))
-    .option('--query-tib <n>', 'analysts\' query volume, TiB a month', atLeastZero, R1.queryTiBPerMonth)
+    .option('--query-tib <n>', "analysts' query volume, TiB a month", atLeastZero, R1.queryTiBPerMonth)
     .option('--alarms-per-day <n>', 'alarm events a day', atLeastZero, R1.alarmsPerDay)
     .option('--function-memory-gib <n>', 'function memory, GiB', positive, R1.functionMemoryGiB)
     .option('--function-vcpu <n>', 'function vCPU', positive, R1.functionVcpu)

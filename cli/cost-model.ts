@@ -7,12 +7,36 @@
 import { gzipSync } from 'node:zlib';
 import { parseDocument } from 'yaml';
 import { dailyRunTime, type DailyTime } from './daily-time-model.ts';
-import { BIGQUERY_FAIL_SAFE_DAYS, BIGQUERY_STORAGE_BILLING, BIGQUERY_TIME_TRAVEL_HOURS, MAX_READINGS_PER_BATCH, MESSAGE_RETENTION_SECONDS, toReadingRow, type ReadingBatch, type ReadingRow } from '../functions/core/index.ts';
+import {
+  BIGQUERY_FAIL_SAFE_DAYS,
+  BIGQUERY_STORAGE_BILLING,
+  BIGQUERY_TIME_TRAVEL_HOURS,
+  MAX_READINGS_PER_BATCH,
+  MESSAGE_RETENTION_SECONDS,
+  toReadingRow,
+  type ReadingBatch,
+  type ReadingRow,
+} from '../functions/core/index.ts';
 
 export const PRICE_KEYS = [
-  'pubsubThroughput', 'pubsubStorage', 'runRequests', 'runCpu', 'runMemory', 'storageStandard', 'storageColdline',
-  'storageClassAStandard', 'storageClassBStandard', 'storageClassAColdline', 'storageColdlineRetrieval',
-  'bigqueryActiveStorage', 'bigqueryLongTermStorage', 'bigqueryActivePhysicalStorage', 'bigqueryLongTermPhysicalStorage', 'bigqueryQueries', 'bigqueryStreamingInserts', 'schedulerJobs',
+  'pubsubThroughput',
+  'pubsubStorage',
+  'runRequests',
+  'runCpu',
+  'runMemory',
+  'storageStandard',
+  'storageColdline',
+  'storageClassAStandard',
+  'storageClassBStandard',
+  'storageClassAColdline',
+  'storageColdlineRetrieval',
+  'bigqueryActiveStorage',
+  'bigqueryLongTermStorage',
+  'bigqueryActivePhysicalStorage',
+  'bigqueryLongTermPhysicalStorage',
+  'bigqueryQueries',
+  'bigqueryStreamingInserts',
+  'schedulerJobs',
   'loggingIngestion',
 ] as const;
 export type PriceKey = (typeof PRICE_KEYS)[number];
@@ -43,7 +67,8 @@ export function parsePriceTable(text: string): PriceTable {
       if (typeof p[field] !== 'string' || p[field] === '') throw new Error(`price table: prices.${key}.${field} must be a non-empty string`);
     }
     if (!/^https:\/\//.test(p.source!)) throw new Error(`price table: prices.${key}.source must be the https address of the price page`);
-    if (p.read !== 'unverified' && !/^\d{4}-\d{2}-\d{2}$/.test(p.read!)) throw new Error(`price table: prices.${key}.read must be a date (YYYY-MM-DD) or "unverified"`);
+    if (p.read !== 'unverified' && !/^\d{4}-\d{2}-\d{2}$/.test(p.read!))
+      throw new Error(`price table: prices.${key}.read must be a date (YYYY-MM-DD) or "unverified"`);
     if (p.free !== undefined && !(typeof p.free === 'number' && p.free >= 0)) throw new Error(`price table: prices.${key}.free must be a number ≥ 0`);
     table[key] = { price: p.price, unit: p.unit!, what: p.what!, source: p.source!, read: p.read!, free: p.free ?? 0 };
   }
@@ -118,14 +143,20 @@ export interface Sizes {
 /** A deterministic sample: `n` tags of one site at one time, values with a plant's precision. */
 function sampleBatch(n: number, at: Date, seq: number): ReadingBatch {
   let seed = 12345 + seq;
-  const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const systems = ['EGB', 'EGC', 'HHA', 'LAB', 'LAC', 'BBA'];
   const quantities = ['CL', 'CT', 'CP', 'CF', 'CE'];
   const units: Record<string, string> = { CL: '%', CT: 'degC', CP: 'bar', CF: 'm3/h', CE: 'kW' };
   const readings = Array.from({ length: n }, (_, i) => {
     const q = quantities[i % quantities.length]!;
     const tag = `10${systems[Math.floor(i / 5) % systems.length]}${String(10 + (Math.floor(i / 30) % 90)).padStart(2, '0')}${q}${String(1 + (i % 999)).padStart(3, '0')}`;
-    return { tag, ts: new Date(at.getTime() + Math.floor(next() * 1000)).toISOString(), value: Math.round(next() * 100_000) / 100, quality: 'good' as const, unit: units[q]! };
+    return {
+      tag,
+      ts: new Date(at.getTime() + Math.floor(next() * 1000)).toISOString(),
+      value: Math.round(next() * 100_000) / 100,
+      quality: 'good' as const,
+      unit: units[q]!,
+    };
   });
   return { batchId: `REF-01-${at.getTime()}-${seq}`, site: 'REF-01', source: 'telegraf@gw-ref-01', sentAt: at.toISOString(), readings };
 }
@@ -217,7 +248,12 @@ function billOf(prices: PriceTable, items: readonly Omit<BillLine, 'list' | 'bil
   return { lines, list: lines.reduce((s, l) => s + l.list, 0), billed: lines.reduce((s, l) => s + l.billed, 0) };
 }
 
-function functionLines(plant: Plant, component: string, requests: number, secondsPerRequest = plant.billedSecondsPerRequest): Omit<BillLine, 'list' | 'billed'>[] {
+function functionLines(
+  plant: Plant,
+  component: string,
+  requests: number,
+  secondsPerRequest = plant.billedSecondsPerRequest,
+): Omit<BillLine, 'list' | 'billed'>[] {
   const seconds = requests * secondsPerRequest;
   return [
     { component, item: 'requests', quantity: requests / 1e6, price: 'runRequests' },
@@ -259,7 +295,12 @@ export function billPlant(prices: PriceTable, plant: Plant, sizes: Sizes = measu
   const items: Omit<BillLine, 'list' | 'billed'>[] = [
     { component: 'Pub/Sub', item: 'readings: publish + detect and land deliveries', quantity: (3 * batches * messageBytes) / TIB, price: 'pubsubThroughput' },
     { component: 'Pub/Sub', item: 'alerts: publish + notify delivery', quantity: (2 * alarms * 2 * PUBSUB_MIN_BYTES) / TIB, price: 'pubsubThroughput' },
-    { component: 'Pub/Sub', item: `readings topic retention (${MESSAGE_RETENTION_SECONDS / 86_400} days)`, quantity: ((batches / 30) * messageBytes * (MESSAGE_RETENTION_SECONDS / 86_400)) / GIB, price: 'pubsubStorage' },
+    {
+      component: 'Pub/Sub',
+      item: `readings topic retention (${MESSAGE_RETENTION_SECONDS / 86_400} days)`,
+      quantity: ((batches / 30) * messageBytes * (MESSAGE_RETENTION_SECONDS / 86_400)) / GIB,
+      price: 'pubsubStorage',
+    },
     ...functionLines(plant, 'land', batches),
     ...functionLines(plant, 'detect', batches),
     ...functionLines(plant, 'notify', alarms * 2),
@@ -268,20 +309,62 @@ export function billPlant(prices: PriceTable, plant: Plant, sizes: Sizes = measu
     { component: 'Cloud Storage', item: 'detect: site state write per batch', quantity: batches / 1000, price: 'storageClassAStandard' },
     { component: 'Cloud Storage', item: 'detect: site state read per batch', quantity: batches / 1000, price: 'storageClassBStandard' },
     // The listing window and weekly sweep (functions/daily/listing-window.ts), 1,000 objects a page.
-    { component: 'Cloud Storage', item: 'daily: list what can have changed every run (1,000 objects a page)', quantity: (days * daily.requests.listPages) / 1000, price: 'storageClassAStandard' },
-    { component: 'Cloud Storage', item: 'daily: compose compacted objects (32 sources a request, a tree)', quantity: (days * daily.requests.composes) / 1000, price: 'storageClassAStandard' },
-    { component: 'Cloud Storage', item: 'daily: a compaction manifest per compacted object (insert)', quantity: compactedPerMonth / 1000, price: 'storageClassAStandard' },
+    {
+      component: 'Cloud Storage',
+      item: 'daily: list what can have changed every run (1,000 objects a page)',
+      quantity: (days * daily.requests.listPages) / 1000,
+      price: 'storageClassAStandard',
+    },
+    {
+      component: 'Cloud Storage',
+      item: 'daily: compose compacted objects (32 sources a request, a tree)',
+      quantity: (days * daily.requests.composes) / 1000,
+      price: 'storageClassAStandard',
+    },
+    {
+      component: 'Cloud Storage',
+      item: 'daily: a compaction manifest per compacted object (insert)',
+      quantity: compactedPerMonth / 1000,
+      price: 'storageClassAStandard',
+    },
     // Nothing is read: BigQuery reads gs:// server-side (no operation charge), compose concatenates server-side; deletes are free.
-    { component: 'Cloud Storage', item: 'daily: move compacted objects to Coldline (rewrite)', quantity: compactedPerMonth / 1000, price: 'storageClassAColdline' },
-    { component: 'Cloud Storage', item: `Standard: newest ${Math.min(daysKept, plant.coldlineAgeDays)} days of raw data`, quantity: (Math.min(daysKept, plant.coldlineAgeDays) * rawPerDay) / GIB, price: 'storageStandard' },
-    { component: 'Cloud Storage', item: `Coldline: ${Math.max(0, daysKept - plant.coldlineAgeDays)} older days of raw data`, quantity: (Math.max(0, daysKept - plant.coldlineAgeDays) * rawPerDay) / GIB, price: 'storageColdline' },
+    {
+      component: 'Cloud Storage',
+      item: 'daily: move compacted objects to Coldline (rewrite)',
+      quantity: compactedPerMonth / 1000,
+      price: 'storageClassAColdline',
+    },
+    {
+      component: 'Cloud Storage',
+      item: `Standard: newest ${Math.min(daysKept, plant.coldlineAgeDays)} days of raw data`,
+      quantity: (Math.min(daysKept, plant.coldlineAgeDays) * rawPerDay) / GIB,
+      price: 'storageStandard',
+    },
+    {
+      component: 'Cloud Storage',
+      item: `Coldline: ${Math.max(0, daysKept - plant.coldlineAgeDays)} older days of raw data`,
+      quantity: (Math.max(0, daysKept - plant.coldlineAgeDays) * rawPerDay) / GIB,
+      price: 'storageColdline',
+    },
     ...(earlyDays > 0
-      ? [{ component: 'Cloud Storage', item: `Coldline early deletion (${Math.max(0, coldlineStay)} of its 90 minimum days)`, quantity: (earlyDays * rawPerDay) / GIB, price: 'storageColdline' as const }]
+      ? [
+          {
+            component: 'Cloud Storage',
+            item: `Coldline early deletion (${Math.max(0, coldlineStay)} of its 90 minimum days)`,
+            quantity: (earlyDays * rawPerDay) / GIB,
+            price: 'storageColdline' as const,
+          },
+        ]
       : []),
     ...bigqueryStorageLines(plant, bqDays, bqPerDay, physicalPerDay),
-    { component: 'BigQuery', item: 'analysts\' queries (stated volume)', quantity: plant.queryTiBPerMonth, price: 'bigqueryQueries' },
+    { component: 'BigQuery', item: "analysts' queries (stated volume)", quantity: plant.queryTiBPerMonth, price: 'bigqueryQueries' },
     { component: 'Scheduler', item: 'daily job', quantity: 1, price: 'schedulerJobs' },
-    { component: 'Logging', item: 'function and request logs', quantity: ((2 * batches + alarms * 2 + days) * LOG_BYTES_PER_REQUEST) / GIB, price: 'loggingIngestion' },
+    {
+      component: 'Logging',
+      item: 'function and request logs',
+      quantity: ((2 * batches + alarms * 2 + days) * LOG_BYTES_PER_REQUEST) / GIB,
+      price: 'loggingIngestion',
+    },
   ];
   const bill = billOf(prices, items);
   return {
@@ -299,16 +382,36 @@ function bigqueryStorageLines(plant: Plant, days: number, logicalPerDay: number,
   const longTerm = Math.max(0, days - 90);
   if (plant.bigqueryStorage === 'logical') {
     return [
-      { component: 'BigQuery', item: `readings, active logical (newest ${active} days)`, quantity: (active * logicalPerDay) / GIB, price: 'bigqueryActiveStorage' },
-      { component: 'BigQuery', item: `readings, long-term logical (${longTerm} older days)`, quantity: (longTerm * logicalPerDay) / GIB, price: 'bigqueryLongTermStorage' },
+      {
+        component: 'BigQuery',
+        item: `readings, active logical (newest ${active} days)`,
+        quantity: (active * logicalPerDay) / GIB,
+        price: 'bigqueryActiveStorage',
+      },
+      {
+        component: 'BigQuery',
+        item: `readings, long-term logical (${longTerm} older days)`,
+        quantity: (longTerm * logicalPerDay) / GIB,
+        price: 'bigqueryLongTermStorage',
+      },
     ];
   }
   // The daily replace rewrites a day once, so time travel and fail-safe hold one more copy of
   // the newest days' bytes.
   const history = Math.min(days, PHYSICAL_HISTORY_DAYS);
   return [
-    { component: 'BigQuery', item: `readings, active physical (newest ${active} days + ${history} of history)`, quantity: ((active + history) * physicalPerDay) / GIB, price: 'bigqueryActivePhysicalStorage' },
-    { component: 'BigQuery', item: `readings, long-term physical (${longTerm} older days)`, quantity: (longTerm * physicalPerDay) / GIB, price: 'bigqueryLongTermPhysicalStorage' },
+    {
+      component: 'BigQuery',
+      item: `readings, active physical (newest ${active} days + ${history} of history)`,
+      quantity: ((active + history) * physicalPerDay) / GIB,
+      price: 'bigqueryActivePhysicalStorage',
+    },
+    {
+      component: 'BigQuery',
+      item: `readings, long-term physical (${longTerm} older days)`,
+      quantity: (longTerm * physicalPerDay) / GIB,
+      price: 'bigqueryLongTermPhysicalStorage',
+    },
   ];
 }
 
@@ -320,7 +423,12 @@ export function billPerReading(prices: PriceTable, plant: Plant, sizes: Sizes = 
     { component: 'Pub/Sub', item: 'a message per reading: publish + one delivery', quantity: (2 * readings * messageBytes) / TIB, price: 'pubsubThroughput' },
     ...functionLines(plant, 'per-reading function', readings),
     { component: 'Cloud Storage', item: 'an object per reading (insert)', quantity: readings / 1000, price: 'storageClassAStandard' },
-    { component: 'BigQuery', item: 'streaming insert per reading (≥ 1 KB a row)', quantity: (readings * Math.max(1024, sizes.bigqueryBytesPerRow)) / GIB, price: 'bigqueryStreamingInserts' },
+    {
+      component: 'BigQuery',
+      item: 'streaming insert per reading (≥ 1 KB a row)',
+      quantity: (readings * Math.max(1024, sizes.bigqueryBytesPerRow)) / GIB,
+      price: 'bigqueryStreamingInserts',
+    },
     { component: 'Logging', item: 'function and request logs', quantity: (readings * LOG_BYTES_PER_REQUEST) / GIB, price: 'loggingIngestion' },
   ];
   const bill = billOf(prices, items);

@@ -1,7 +1,7 @@
 // The daily-job commands of the CLI: daily, backfill, rebuild, lifecycle. Each builds the same
 // context as the scheduled function (clients from the environment's target, settings from the
 // function's environment variables, flags first) and calls the same run (functions/daily/run.ts).
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createClients, targetFromEnv } from '../functions/adapters/clients.ts';
 import { createLogger } from '../functions/adapters/log.ts';
 import { createContext, type DailyContext } from '../functions/daily/context.ts';
@@ -51,7 +51,11 @@ function withCommon(cmd: Command): Command {
     .addOption(settingOption('bigqueryLocation'))
     .addOption(settingOption('coldlineAgeDays', { checked: true }))
     .addOption(settingOption('retentionDays', { checked: true }))
-    .addOption(new Option('--wait <minutes>', 'if another run holds the daily lease, wait up to this long for it (default: say who holds it and stop)').argParser(wholeNumber))
+    .addOption(
+      new Option('--wait <minutes>', 'if another run holds the daily lease, wait up to this long for it (default: say who holds it and stop)').argParser(
+        wholeNumber,
+      ),
+    )
     .option('--json', 'print the JSON report on stdout instead of a summary')
     .option('--verbose', 'also print the structured log entries (as Cloud Logging would get them) on stderr');
 }
@@ -74,7 +78,8 @@ function printReport(report: RunReport, opts: CommonOptions): void {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     for (const d of report.days) {
-      const what = d.status === 'succeeded' ? `${d.rowsKept} rows kept of ${d.rowsIn}, ${d.duplicatesDropped} duplicates, ${d.badRows} bad` : `FAILED: ${d.error}`;
+      const what =
+        d.status === 'succeeded' ? `${d.rowsKept} rows kept of ${d.rowsIn}, ${d.duplicatesDropped} duplicates, ${d.badRows} bad` : `FAILED: ${d.error}`;
       process.stdout.write(`${d.day}  ${d.status.padEnd(9)} ${what}\n`);
       for (const b of d.badRowSamples) process.stdout.write(`    bad row ${b.file}:${b.line}: ${b.reason}\n`);
     }
@@ -150,7 +155,8 @@ async function dryRun(opts: CommonOptions, options: RunOptions, withLifecycle: b
     const compaction = sources > 0 ? `compact ${sources} of its ${d.objects} object(s) into ${d.compactions.length}, then ` : '';
     process.stdout.write(`would ${compaction}move ${d.day} to Coldline${d.deleteAll ? ', then delete it (retention)' : ''}\n`);
   }
-  if (out.lifecycle?.notLoaded.length) process.stdout.write(`${out.lifecycle.notLoaded.length} old day(s) not loaded yet stay in Standard: ${out.lifecycle.notLoaded.join(', ')}\n`);
+  if (out.lifecycle?.notLoaded.length)
+    process.stdout.write(`${out.lifecycle.notLoaded.length} old day(s) not loaded yet stay in Standard: ${out.lifecycle.notLoaded.join(', ')}\n`);
 }
 
 export function registerDailyCommands(program: Command): void {
@@ -173,7 +179,14 @@ export function registerDailyCommands(program: Command): void {
     .option('--dry-run', 'only say what would be loaded')
     .action(async (opts: CommonOptions & { from: string; to: string; force?: boolean; pastRetention?: boolean; lifecycle?: boolean; dryRun?: boolean }) => {
       if (opts.to < opts.from) throw new UsageError(`--to ${opts.to} is before --from ${opts.from}`);
-      const options: RunOptions = { mode: 'backfill', from: opts.from, to: opts.to, force: opts.force, pastRetention: opts.pastRetention, lifecycle: opts.lifecycle ?? false };
+      const options: RunOptions = {
+        mode: 'backfill',
+        from: opts.from,
+        to: opts.to,
+        force: opts.force,
+        pastRetention: opts.pastRetention,
+        lifecycle: opts.lifecycle ?? false,
+      };
       await (opts.dryRun ? dryRun(opts, options, false) : run(opts, options, true));
     });
 
@@ -190,7 +203,9 @@ export function registerDailyCommands(program: Command): void {
         printReport(report, opts);
         const skip = report.skipped[0];
         process.stderr.write(
-          skip ? `plantlake: ${skip.reason}\n` : `plantlake: no raw objects for ${opts.day} under gs://${ctx.settings.rawBucket}/readings/dt=${opts.day}/; nothing to rebuild.\n`,
+          skip
+            ? `plantlake: ${skip.reason}\n`
+            : `plantlake: no raw objects for ${opts.day} under gs://${ctx.settings.rawBucket}/readings/dt=${opts.day}/; nothing to rebuild.\n`,
         );
         throw new RunFailed('nothing rebuilt');
       }

@@ -95,7 +95,11 @@ export function dailyRunTime(d: DailyShape): DailyTime {
       seconds: Math.ceil(loadJobs / LOAD_JOBS_AT_ONCE) * ASSUMED.jobSeconds + (d.readingsPerDay * NDJSON_BYTES_PER_ROW) / ASSUMED.loadBytesPerSecond,
       how: `${loadJobs} load job(s) from gs://, ${LOAD_JOBS_AT_ONCE} at once; no object read by the function`,
     },
-    { step: 'checks + replace', seconds: 2 * ASSUMED.jobSeconds + (2 * d.readingsPerDay * d.bigqueryBytesPerRow) / ASSUMED.replaceBytesPerSecond, how: 'staged-row count query, then the dedupe replace' },
+    {
+      step: 'checks + replace',
+      seconds: 2 * ASSUMED.jobSeconds + (2 * d.readingsPerDay * d.bigqueryBytesPerRow) / ASSUMED.replaceBytesPerSecond,
+      how: 'staged-row count query, then the dedupe replace',
+    },
     {
       step: 'compaction',
       seconds:
@@ -105,7 +109,11 @@ export function dailyRunTime(d: DailyShape): DailyTime {
         Math.ceil(compactedPerDay / CONCURRENCY) * treeLevels * ASSUMED.composeSeconds,
       how: `yesterday's ${d.objectsPerDay.toLocaleString('en-US')} objects → ${compactedPerDay} by ${composes.toLocaleString('en-US')} compose requests, ${Math.round(deletes).toLocaleString('en-US')} deletes, ${inFlight} requests at once; nothing read`,
     },
-    { step: 'Coldline move', seconds: (compactedPerDay * ASSUMED.objectRequestSeconds + rawBytesPerDay / ASSUMED.rewriteBytesPerSecond) / CONCURRENCY, how: `${compactedPerDay} rewrites (one per site-day)` },
+    {
+      step: 'Coldline move',
+      seconds: (compactedPerDay * ASSUMED.objectRequestSeconds + rawBytesPerDay / ASSUMED.rewriteBytesPerSecond) / CONCURRENCY,
+      how: `${compactedPerDay} rewrites (one per site-day)`,
+    },
   ];
   return {
     steps,

@@ -78,7 +78,13 @@ async function rowsOf<T>(target: ExportTarget, sql: string): Promise<T[]> {
 }
 
 /** Every day of [from, to], one query and one write per day. */
-export async function exportDays(target: ExportTarget, sink: ParquetSink, days: readonly string[], filter: ExportFilter, onDay: (d: DayWritten) => void): Promise<DayWritten[]> {
+export async function exportDays(
+  target: ExportTarget,
+  sink: ParquetSink,
+  days: readonly string[],
+  filter: ExportFilter,
+  onDay: (d: DayWritten) => void,
+): Promise<DayWritten[]> {
   const done: DayWritten[] = [];
   for (const day of days) {
     const rows = (await rowsOf<Row>(target, dayQuery(`\`${target.datasetRef}.readings\``, day, filter))).map(toExportRow);
@@ -109,7 +115,10 @@ export async function findIncident(target: ExportTarget, eventId: string, minute
     `SELECT site, tag, condition, CAST(UNIX_MICROS(reading_ts) AS STRING) AS ts_us FROM \`${target.datasetRef}.alarm_events\` WHERE event_id = '${eventId}' LIMIT 1`,
   );
   const event = rows[0];
-  if (!event) throw new Error(`no alarm event ${eventId} in ${target.datasetRef}.alarm_events; the daily job loads alarm events, so check the id (plantlake query alarm_intervals) or run plantlake daily first`);
+  if (!event)
+    throw new Error(
+      `no alarm event ${eventId} in ${target.datasetRef}.alarm_events; the daily job loads alarm events, so check the id (plantlake query alarm_intervals) or run plantlake daily first`,
+    );
   const kks = parseKks(event.tag);
   const systemPrefix = kks.ok ? `${kks.kks.plant}${kks.kks.functionKey}` : event.tag;
   const t = Number(BigInt(event.ts_us) / 1000n);
@@ -143,6 +152,7 @@ export async function exportIncident(target: ExportTarget, sink: ParquetSink, in
     else byDay.set(day, [r]);
   }
   const done: DayWritten[] = [];
-  for (const [day, dayRows] of [...byDay].sort(([a], [b]) => a.localeCompare(b))) done.push({ day, rows: dayRows.length, files: await sink.writeDay(day, dayRows) });
+  for (const [day, dayRows] of [...byDay].sort(([a], [b]) => a.localeCompare(b)))
+    done.push({ day, rows: dayRows.length, files: await sink.writeDay(day, dayRows) });
   return done;
 }

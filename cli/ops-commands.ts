@@ -4,7 +4,7 @@
 // environment variables, so the same command works locally and against a project.
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { createClients, EMULATOR_ENV, targetFromEnv, type Clients } from '../functions/adapters/clients.ts';
 import { ENV } from '../functions/core/function-env.ts';
 import { DEAD_LETTER_SUBSCRIPTIONS, SUBSCRIPTIONS, TOPICS } from '../functions/core/index.ts';
@@ -17,7 +17,6 @@ import { batchesFromReadings, formatOf, readingsFromText } from './readings-file
 import { quarantineGroups, readStatus, statusLines } from './status.ts';
 import { settingOption } from './setting-options.ts';
 import { datasetId } from './option-values.ts';
-
 
 function readText(path: string): string {
   try {
@@ -74,7 +73,10 @@ export function registerOpsCommands(program: Command): void {
       }
       const topic = clients().pubsub.topic(opts.topic);
       const gateway = new Gateway(sitePublisher(topic));
-      const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'publishing |{bar}| {value}/{total} batches', noTTYOutput: false }, cliProgress.Presets.shades_classic);
+      const bar = new cliProgress.SingleBar(
+        { stream: process.stderr, format: 'publishing |{bar}| {value}/{total} batches', noTTYOutput: false },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(batches.length, 0);
       for (const b of batches) void gateway.send(b).then(() => bar.update(gateway.stats.published));
       await gateway.flush();
@@ -138,8 +140,16 @@ export function registerOpsCommands(program: Command): void {
     .description('dead-letter and live backlogs, quarantined inputs, the raw zone, the daily lease and the last loads')
     .addOption(settingOption('rawBucket'))
     .addOption(settingOption('dataset', { withDefault: true }).argParser(datasetId))
-    .option('--dead-letter <subscriptions...>', 'dead-letter subscriptions to peek', Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((s) => s.name))
-    .option('--subscription <subscriptions...>', 'live subscriptions whose backlog to read from Cloud Monitoring', Object.values(SUBSCRIPTIONS).map((s) => s.name))
+    .option(
+      '--dead-letter <subscriptions...>',
+      'dead-letter subscriptions to peek',
+      Object.values(DEAD_LETTER_SUBSCRIPTIONS).map((s) => s.name),
+    )
+    .option(
+      '--subscription <subscriptions...>',
+      'live subscriptions whose backlog to read from Cloud Monitoring',
+      Object.values(SUBSCRIPTIONS).map((s) => s.name),
+    )
     .option('--quarantine-by-site', 'also read every quarantine record (streamed) and count them by site and reason')
     .option('--json', 'print JSON')
     .action(async (opts: { rawBucket?: string; dataset: string; deadLetter: string[]; subscription: string[]; quarantineBySite?: boolean; json?: boolean }) => {

@@ -12,7 +12,10 @@ export function pastDay(now: () => Date = () => new Date()) {
   return (value: string): string => {
     if (!isDay(value)) throw new InvalidArgumentError(`"${value}" is not a day; write it YYYY-MM-DD, e.g. 2024-03-01.`);
     const today = utcDay(now().getTime());
-    if (value >= today) throw new InvalidArgumentError(`${value} is not in the past (today is ${today} UTC); readings from the future are quarantined as clock faults. Pick an earlier day.`);
+    if (value >= today)
+      throw new InvalidArgumentError(
+        `${value} is not in the past (today is ${today} UTC); readings from the future are quarantined as clock faults. Pick an earlier day.`,
+      );
     return value;
   };
 }
@@ -32,6 +35,7 @@ export function siteId(value: string): string {
 
 /** A BigQuery dataset id (letters, digits, underscores; at most 1,024). https://cloud.google.com/bigquery/docs/datasets#dataset-naming */
 export function datasetId(value: string): string {
-  if (!/^[A-Za-z0-9_]{1,1024}$/.test(value)) throw new InvalidArgumentError(`"${value}" is not a BigQuery dataset id; use letters, digits and underscores, e.g. plantlake.`);
+  if (!/^[A-Za-z0-9_]{1,1024}$/.test(value))
+    throw new InvalidArgumentError(`"${value}" is not a BigQuery dataset id; use letters, digits and underscores, e.g. plantlake.`);
   return value;
 }

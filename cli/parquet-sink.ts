@@ -58,7 +58,9 @@ export async function openParquetSink(outDir: string): Promise<ParquetSink> {
       appender.closeSync();
       const dir = join(outDir, `dt=${day}`);
       mkdirSync(dir, { recursive: true });
-      await conn.run(`COPY (SELECT * FROM day_rows ORDER BY site, tag, ts) TO ${quoted(dir)} (FORMAT parquet, PARTITION_BY (site), FILENAME_PATTERN 'part-{i}', OVERWRITE true)`);
+      await conn.run(
+        `COPY (SELECT * FROM day_rows ORDER BY site, tag, ts) TO ${quoted(dir)} (FORMAT parquet, PARTITION_BY (site), FILENAME_PATTERN 'part-{i}', OVERWRITE true)`,
+      );
       const files = await conn.runAndReadAll(`SELECT COUNT(*) AS n FROM glob(${quoted(join(dir, '*', '*.parquet'))})`);
       return Number(files.getRowObjects()[0]!.n);
     },

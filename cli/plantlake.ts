@@ -16,7 +16,9 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 export function buildProgram(): Command {
   const program = new Command('plantlake')
-    .description('plantlake operations: publish readings, roll out rules and the tag catalog, load the raw zone into BigQuery (daily, back-fill, rebuild, lifecycle), query and check status')
+    .description(
+      'plantlake operations: publish readings, roll out rules and the tag catalog, load the raw zone into BigQuery (daily, back-fill, rebuild, lifecycle), query and check status',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDailyCommands(program);

@@ -55,7 +55,9 @@ export function readingsFromText(input: string, format: FileFormat): FileReading
     const header = Object.keys(records[0] ?? {});
     const missing = ['site', 'tag', 'ts'].filter((c) => !header.includes(c));
     if (records.length > 0 && missing.length > 0) {
-      throw new Error(`line 1: the header has no ${missing.join(', ')} column (it has ${header.map((h) => JSON.stringify(h)).join(', ')}); write the header site,tag,ts,value,quality[,unit]`);
+      throw new Error(
+        `line 1: the header has no ${missing.join(', ')} column (it has ${header.map((h) => JSON.stringify(h)).join(', ')}); write the header site,tag,ts,value,quality[,unit]`,
+      );
     }
     return records.map((r, i) => checkReading(r, `line ${i + 2}`));
   }

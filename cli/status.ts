@@ -85,7 +85,12 @@ export async function scanQuarantine(raw: ReturnType<Storage['bucket']>): Promis
 async function sample(file: File): Promise<QuarantineSample> {
   try {
     const [body] = await file.download();
-    const r = JSON.parse(body.toString('utf8')) as { reason?: string; attributes?: Record<string, string>; orderingKey?: string | null; quarantinedAt?: string };
+    const r = JSON.parse(body.toString('utf8')) as {
+      reason?: string;
+      attributes?: Record<string, string>;
+      orderingKey?: string | null;
+      quarantinedAt?: string;
+    };
     return {
       name: file.name,
       site: r.attributes?.site ?? r.orderingKey ?? 'unknown',
@@ -93,7 +98,12 @@ async function sample(file: File): Promise<QuarantineSample> {
       quarantinedAt: r.quarantinedAt ?? String(file.metadata.timeCreated ?? ''),
     };
   } catch (err) {
-    return { name: file.name, site: 'unknown', reason: `(unreadable record: ${(err as Error).message})`, quarantinedAt: String(file.metadata.timeCreated ?? '') };
+    return {
+      name: file.name,
+      site: 'unknown',
+      reason: `(unreadable record: ${(err as Error).message})`,
+      quarantinedAt: String(file.metadata.timeCreated ?? ''),
+    };
   }
 }
 
@@ -146,7 +156,13 @@ export async function readStatus(clients: { target: Target; pubsub: PubSub; stor
     `SELECT day, status, rows_kept, duplicates_dropped, ARRAY_LENGTH(bad_rows) AS bad_rows, files, finished_at ` +
       `FROM \`${names.projectId}.${names.dataset}.${TABLES.loadAudit.name}\` ORDER BY finished_at DESC LIMIT 7`,
   );
-  const latestByName = Object.keys(quarantine.byDay).length > 0 ? quarantine.newest.map((f) => f.name).sort().at(-1) : undefined;
+  const latestByName =
+    Object.keys(quarantine.byDay).length > 0
+      ? quarantine.newest
+          .map((f) => f.name)
+          .sort()
+          .at(-1)
+      : undefined;
   return {
     deadLetters,
     backlogs,
@@ -174,7 +190,14 @@ export function statusLines(status: Status, table: (rows: Record<string, unknown
   return [
     ...status.deadLetters.map((d) => `dead letters  ${d.subscription}: ${d.waiting}${d.capped ? '+' : ''} waiting`),
     ...backlog,
-    `quarantine    ${status.quarantined} object(s)${days.length ? ` (${days.slice(0, 7).map(([d, n]) => `${d}: ${n}`).join(', ')}${days.length > 7 ? ', …' : ''})` : ''}`,
+    `quarantine    ${status.quarantined} object(s)${
+      days.length
+        ? ` (${days
+            .slice(0, 7)
+            .map(([d, n]) => `${d}: ${n}`)
+            .join(', ')}${days.length > 7 ? ', …' : ''})`
+        : ''
+    }`,
     ...status.quarantineRecent.map((q) => `  ${q.quarantinedAt}  site ${q.site}  ${q.reason}  (${q.name})`),
     `raw zone      ${status.rawDays.length} day(s)${status.rawDays.length ? `, ${status.rawDays[0]} … ${status.rawDays.at(-1)}` : ''}`,
     `daily lease   ${lease ? `held by ${lease.holder} (run ${lease.runId}) since ${lease.since}, until ${lease.expiresAt}` : 'free'}`,

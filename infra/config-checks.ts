@@ -24,7 +24,11 @@ export const bucketPrefix: Check = (v) => {
 // unix-cron as Cloud Scheduler reads it: five fields.
 // https://cloud.google.com/scheduler/docs/configuring/cron-job-schedules
 export const cron: Check = (v) =>
-  /^\s*(\S+\s+){4}\S+\s*$/.test(v) && v.trim().split(/\s+/).every((f) => /^[\d*/,\-A-Za-z]+$/.test(f))
+  /^\s*(\S+\s+){4}\S+\s*$/.test(v) &&
+  v
+    .trim()
+    .split(/\s+/)
+    .every((f) => /^[\d*/,\-A-Za-z]+$/.test(f))
     ? undefined
     : 'expected five unix-cron fields';
 

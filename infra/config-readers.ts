@@ -57,10 +57,7 @@ export class ConfigReader {
   fail(spec: KeySpec, got: string | undefined, detail?: string, array = false): void {
     const full = this.fullKey(spec.key);
     const shown = spec.secret ? '(secret value hidden)' : JSON.stringify(got);
-    const head =
-      got === undefined
-        ? `${full} is required: ${spec.expect}`
-        : `${full} must be ${spec.expect} (got ${shown})${detail ? `: ${detail}` : ''}`;
+    const head = got === undefined ? `${full} is required: ${spec.expect}` : `${full} must be ${spec.expect} (got ${shown})${detail ? `: ${detail}` : ''}`;
     this.problems.push(`${head}; set it with ${this.setCommand(spec, array)}`);
   }
 

@@ -71,10 +71,7 @@ const DEFAULT_TIME_BUDGET_SECONDS = SETTINGS.dailyTimeBudgetSeconds.parse(undefi
 const SCHEDULER_MAX_ATTEMPT_SECONDS = 1800;
 
 /** Reads the stack config; `raw` and `stack` are for tests, the program passes nothing. */
-export function loadConfig(
-  raw: RawConfig = (k) => pulumi.runtime.getConfig(k),
-  stack: string = pulumi.getStack(),
-): PlantlakeConfig {
+export function loadConfig(raw: RawConfig = (k) => pulumi.runtime.getConfig(k), stack: string = pulumi.getStack()): PlantlakeConfig {
   const r = new ConfigReader(NAMESPACE, raw);
   const req = { required: true } as const;
 
@@ -276,12 +273,7 @@ export function loadConfig(
   // BigQuery loads from Cloud Storage need the bucket inside the dataset's location.
   // https://cloud.google.com/bigquery/docs/batch-loading-data#data-locations
   if (regionV && bigQueryLocation) {
-    const ok =
-      bigQueryLocation === 'US'
-        ? regionV.startsWith('us-')
-        : bigQueryLocation === 'EU'
-          ? regionV.startsWith('europe-')
-          : bigQueryLocation === regionV;
+    const ok = bigQueryLocation === 'US' ? regionV.startsWith('us-') : bigQueryLocation === 'EU' ? regionV.startsWith('europe-') : bigQueryLocation === regionV;
     if (!ok) {
       r.problem(
         `${r.fullKey('bigQueryLocation')} (${bigQueryLocation}) must contain ${r.fullKey('region')} (${regionV}), ` +

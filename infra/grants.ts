@@ -24,12 +24,7 @@ export type Grant =
   /** Only for roles in iam.ts PROJECT_LEVEL_GRANTS. */
   | (Common & { readonly on: 'project'; readonly project: string });
 
-export function createGrant(
-  name: string,
-  grant: Grant,
-  member: pulumi.Input<string>,
-  opts: pulumi.CustomResourceOptions,
-): pulumi.CustomResource {
+export function createGrant(name: string, grant: Grant, member: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
   const { role } = grant;
   switch (grant.on) {
     case 'bucket':

@@ -59,8 +59,7 @@ export const PROJECT_LEVEL_GRANTS: readonly { role: string; conditioned: boolean
 /** Primitive roles are never granted: each is far wider than any one need. */
 export const PRIMITIVE_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'] as const;
 
-export const serviceAccountMember = (email: pulumi.Input<string>): pulumi.Output<string> =>
-  pulumi.interpolate`serviceAccount:${email}`;
+export const serviceAccountMember = (email: pulumi.Input<string>): pulumi.Output<string> => pulumi.interpolate`serviceAccount:${email}`;
 
 /** The Pub/Sub service agent, which writes to dead-letter topics and mints push OIDC tokens. */
 export const pubsubServiceAgent = (projectNumber: pulumi.Input<string>): pulumi.Output<string> =>
@@ -71,8 +70,6 @@ export function objectPrefixCondition(bucket: pulumi.Input<string>, prefixes: re
   return {
     title,
     description: `Only objects under ${prefixes.join(', ')}`,
-    expression: pulumi
-      .output(bucket)
-      .apply((b) => prefixes.map((p) => `resource.name.startsWith("projects/_/buckets/${b}/objects/${p}")`).join(' || ')),
+    expression: pulumi.output(bucket).apply((b) => prefixes.map((p) => `resource.name.startsWith("projects/_/buckets/${b}/objects/${p}")`).join(' || ')),
   };
 }

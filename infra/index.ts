@@ -2,7 +2,7 @@
 // (dev, prod). Config is read and checked once in config.ts; names come from
 // functions/core/resources.ts, shared with the local runtime.
 import * as gcp from '@pulumi/gcp';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { DATASET, FUNCTIONS, TABLES, type FunctionName } from '../functions/core/resources.ts';
 import { ChatWebhook } from './components/chat-webhook.ts';
 import { DetectAlerts } from './components/detect-alerts.ts';
@@ -23,11 +23,17 @@ import { panelSource } from './panel-source.ts';
 const cfg = loadConfig();
 // Everything read from the repository is read and checked before the first resource is
 // declared, so a missing build or a broken view fails the run with nothing half-done.
-const sources = Object.fromEntries(
-  FUNCTIONS.map((fn) => [fn, functionSource(cfg.functionsDistDir, fn, `${NAMESPACE}:functionsDistDir`)]),
-) as Record<FunctionName, FunctionSource>;
+const sources = Object.fromEntries(FUNCTIONS.map((fn) => [fn, functionSource(cfg.functionsDistDir, fn, `${NAMESPACE}:functionsDistDir`)])) as Record<
+  FunctionName,
+  FunctionSource
+>;
 const panelArchive = panelSource(cfg.functionsDistDir, `${NAMESPACE}:functionsDistDir`);
-const views = loadViews(cfg.viewsDir, cfg.project, DATASET, Object.values(TABLES).map((t) => t.name));
+const views = loadViews(
+  cfg.viewsDir,
+  cfg.project,
+  DATASET,
+  Object.values(TABLES).map((t) => t.name),
+);
 
 // One explicit provider: every resource lands in the configured project and region, whatever
 // gcloud's defaults are on the deploying machine, and carries the app/env labels.

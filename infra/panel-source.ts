@@ -15,7 +15,9 @@ export interface PanelSource {
 export function panelSource(distDir: string, setKey: string): PanelSource {
   const file = resolve(distDir, 'panel.tar.gz');
   if (!existsSync(file)) {
-    throw new MissingBuildError(`Panel archive ${join(distDir, 'panel.tar.gz')} is missing: run \`npm run build\` before \`pulumi up\` (or point ${setKey} at the folder holding the build).`);
+    throw new MissingBuildError(
+      `Panel archive ${join(distDir, 'panel.tar.gz')} is missing: run \`npm run build\` before \`pulumi up\` (or point ${setKey} at the folder holding the build).`,
+    );
   }
   return { file, hash: createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16) };
 }

@@ -91,7 +91,10 @@ export async function uploadConfig(clients: Clients, names: PipelineNames): Prom
   const tariffs = readFileSync(join(repoRoot, 'config', 'tariffs.yaml'), 'utf8');
   const parsed = parseTariffs(tariffs);
   if (!parsed.ok) throw new Error(`config/tariffs.yaml is not valid, fix it and start again:\n${parsed.reason}`);
-  await clients.storage.bucket(names.buckets.config).file(OBJECTS.tariffs).save(tariffs, { resumable: false, metadata: { contentType: 'application/yaml' } });
+  await clients.storage
+    .bucket(names.buckets.config)
+    .file(OBJECTS.tariffs)
+    .save(tariffs, { resumable: false, metadata: { contentType: 'application/yaml' } });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -142,7 +145,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       if (Date.now() - lastShown > 5000) {
         lastShown = Date.now();
         const d = functions.deliveries;
-        out(`  ${batch.sentAt.slice(11, 16)} simulated · ${gateway.stats.published} published · ${d.land?.stats.delivered ?? 0} landed · ${d.detect?.stats.delivered ?? 0} checked for alarms · ${notifications.length} notifications`);
+        out(
+          `  ${batch.sentAt.slice(11, 16)} simulated · ${gateway.stats.published} published · ${d.land?.stats.delivered ?? 0} landed · ${d.detect?.stats.delivered ?? 0} checked for alarms · ${notifications.length} notifications`,
+        );
       }
     }
     await gateway.flush();
@@ -150,7 +155,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     out('Waiting for land and detect to take every batch…');
     const t1 = Date.now();
-    await waitFor(() => (functions.deliveries.land?.stats.delivered ?? 0) >= batches.length && (functions.deliveries.detect?.stats.delivered ?? 0) >= batches.length, 300_000, 'land and detect to take every batch');
+    await waitFor(
+      () => (functions.deliveries.land?.stats.delivered ?? 0) >= batches.length && (functions.deliveries.detect?.stats.delivered ?? 0) >= batches.length,
+      300_000,
+      'land and detect to take every batch',
+    );
     // Alerts go through Pub/Sub and notify after detect: wait until notifications stop arriving.
     await waitQuiet(() => notifications.length + (functions.deliveries.notify?.stats.inFlight ?? 0), 2000, 60_000);
     const drainSeconds = (Date.now() - t1) / 1000;

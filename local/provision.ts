@@ -7,15 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clients } from '../functions/adapters/clients.ts';
 import { TABLE_FIELDS, tableMetadata } from '../functions/adapters/bigquery-tables.ts';
-import {
-  DATASET,
-  DEAD_LETTER_SUBSCRIPTIONS,
-  MESSAGE_RETENTION_SECONDS,
-  SUBSCRIPTIONS,
-  TABLES,
-  TOPICS,
-  bucketNames,
-} from '../functions/core/resources.ts';
+import { DATASET, DEAD_LETTER_SUBSCRIPTIONS, MESSAGE_RETENTION_SECONDS, SUBSCRIPTIONS, TABLES, TOPICS, bucketNames } from '../functions/core/resources.ts';
 import { ENV } from '../functions/core/function-env.ts';
 import { repoRoot } from './repo-root.ts';
 
@@ -119,12 +111,17 @@ export async function provision(clients: Clients, names: PipelineNames): Promise
       }),
     );
   }
-  for (const [key, spec] of Object.entries(DEAD_LETTER_SUBSCRIPTIONS) as [keyof typeof DEAD_LETTER_SUBSCRIPTIONS, (typeof DEAD_LETTER_SUBSCRIPTIONS)[keyof typeof DEAD_LETTER_SUBSCRIPTIONS]][]) {
+  for (const [key, spec] of Object.entries(DEAD_LETTER_SUBSCRIPTIONS) as [
+    keyof typeof DEAD_LETTER_SUBSCRIPTIONS,
+    (typeof DEAD_LETTER_SUBSCRIPTIONS)[keyof typeof DEAD_LETTER_SUBSCRIPTIONS],
+  ][]) {
     const topicKey = (Object.keys(TOPICS) as (keyof typeof TOPICS)[]).find((k) => TOPICS[k] === spec.topic)!;
     await ignoreExists(() => pubsub.topic(names.topics[topicKey]).createSubscription(names.deadLetterSubscriptions[key]));
   }
 
-  await ignoreExists(() => storage.createBucket(names.buckets.raw, { iamConfiguration: { uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' } }));
+  await ignoreExists(() =>
+    storage.createBucket(names.buckets.raw, { iamConfiguration: { uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: 'enforced' } }),
+  );
   await ignoreExists(() => storage.createBucket(names.buckets.config, { versioning: { enabled: true } }));
 
   // bigquery-emulator answers a duplicate dataset with 500 (not 409), which the client retries

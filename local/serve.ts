@@ -66,7 +66,11 @@ export async function servePipeline(options: ServeOptions): Promise<Serving> {
     if (running) return;
     running = true;
     try {
-      const ctx = await createContext(clients, settings, createLogger({ function: 'daily', environment: 'local' }, () => {}));
+      const ctx = await createContext(
+        clients,
+        settings,
+        createLogger({ function: 'daily', environment: 'local' }, () => {}),
+      );
       const report = await runDaily(ctx, { mode: 'daily' });
       out(`  ⏱ daily job: ${report.message}`);
     } catch (err) {
@@ -94,7 +98,9 @@ export async function servePipeline(options: ServeOptions): Promise<Serving> {
       '  (npm run build:telegraf builds that binary; any Telegraf 1.37 with these plugins works too.)',
       '',
       'Or readings from a file (NDJSON or CSV site,tag,ts,value,quality):',
-      `  export ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      `  export ${Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
       '  npx plantlake publish readings.csv',
       '',
       `Alarms appear here as the chat channel gets them; the daily job runs every ${options.dailyEveryMinutes} min (npx plantlake daily runs it now).`,
@@ -115,19 +121,24 @@ export async function servePipeline(options: ServeOptions): Promise<Serving> {
       signals: signalsOf('REF-01').filter((s) => OPCUA_TAGS.includes(s.tag)),
       emit: (r) => opcua!.set(r.tag, r.value, r.quality, new Date(r.ts)),
     });
-    telegraf = await startTelegraf(['opcua'], gatewayEnv({
-      pubsubHost: options.endpoints.pubsub,
-      projectId: options.projectId,
-      readingsTopic: names.topics.readings,
-      site: 'REF-01',
-      stateDir: join(stateDir, 'demo'),
-      extra: { OPCUA_ENDPOINT: opcua.endpoint },
-    }));
+    telegraf = await startTelegraf(
+      ['opcua'],
+      gatewayEnv({
+        pubsubHost: options.endpoints.pubsub,
+        projectId: options.projectId,
+        readingsTopic: names.topics.readings,
+        site: 'REF-01',
+        stateDir: join(stateDir, 'demo'),
+        extra: { OPCUA_ENDPOINT: opcua.endpoint },
+      }),
+    );
     // Tank TK-101 overfills for 90 s every 10 minutes, so the alarm path is seen working.
     const overfill = () => plant?.excursion('10EGB10CL001', 97, 90);
     excursions = setInterval(overfill, 600_000);
     setTimeout(overfill, 60_000);
-    out(`The demo plant (REF-01, ${OPCUA_TAGS.length} signals each second) is served at ${opcua.endpoint} and read by Telegraf (pid ${telegraf.pid}) with gateway/telegraf/opcua.conf; TK-101 overfills a minute from now.`);
+    out(
+      `The demo plant (REF-01, ${OPCUA_TAGS.length} signals each second) is served at ${opcua.endpoint} and read by Telegraf (pid ${telegraf.pid}) with gateway/telegraf/opcua.conf; TK-101 overfills a minute from now.`,
+    );
   }
 
   return {

@@ -19,8 +19,7 @@ export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 export const Priority = Type.Enum(PRIORITIES);
 export type Priority = Static<typeof Priority>;
 
-const Time = (description: string) =>
-  Type.String({ pattern: RFC3339_PATTERN, format: 'date-time', description });
+const Time = (description: string) => Type.String({ pattern: RFC3339_PATTERN, format: 'date-time', description });
 
 export const AlarmEvent = Type.Object(
   {
@@ -43,7 +42,7 @@ export const AlarmEvent = Type.Object(
     late: Type.Optional(
       Type.Boolean({
         description:
-          'True when found in late data (a reading older than its tag\'s last processed one): it happened at readingTs and is reported now; absent on live events',
+          "True when found in late data (a reading older than its tag's last processed one): it happened at readingTs and is reported now; absent on live events",
       }),
     ),
   },

@@ -38,8 +38,14 @@ export const TagState = Type.Object(
     lastGoodTs: Type.Union([EpochMs, Type.Null()]),
     conditions: Type.Object(
       {
-        HH: Type.Optional(ConditionState), H: Type.Optional(ConditionState), L: Type.Optional(ConditionState), LL: Type.Optional(ConditionState),
-        ROC: Type.Optional(ConditionState), STALE: Type.Optional(ConditionState), BAD_QUALITY: Type.Optional(ConditionState), STAT: Type.Optional(ConditionState),
+        HH: Type.Optional(ConditionState),
+        H: Type.Optional(ConditionState),
+        L: Type.Optional(ConditionState),
+        LL: Type.Optional(ConditionState),
+        ROC: Type.Optional(ConditionState),
+        STALE: Type.Optional(ConditionState),
+        BAD_QUALITY: Type.Optional(ConditionState),
+        STAT: Type.Optional(ConditionState),
       },
       { additionalProperties: false },
     ),

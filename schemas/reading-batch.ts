@@ -36,8 +36,7 @@ export const BATCH_ID_PATTERN = '^(?!compacted-)[A-Za-z0-9][A-Za-z0-9._:-]{0,127
 /** Sites become a path segment (`site=<site>`), so no `/`, `=` or spaces. */
 export const SITE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 
-const Rfc3339 = (description: string) =>
-  Type.String({ pattern: RFC3339_PATTERN, format: 'date-time', description });
+const Rfc3339 = (description: string) => Type.String({ pattern: RFC3339_PATTERN, format: 'date-time', description });
 
 /** OPC UA status code severity (OPC 10000-4 §7.39): Good, Uncertain, Bad. */
 export const Quality = Type.Enum(['good', 'uncertain', 'bad'], {
@@ -50,8 +49,7 @@ export const Reading = Type.Object(
     tag: Type.String({
       minLength: 1,
       maxLength: 40,
-      description:
-        'KKS code (VGB-B 105), levels 0–1 at least, with or without spaces and a leading "="; e.g. "10LAB10CP001"',
+      description: 'KKS code (VGB-B 105), levels 0–1 at least, with or without spaces and a leading "="; e.g. "10LAB10CP001"',
     }),
     ts: Rfc3339('Time the value was measured (event time), RFC 3339 with Z or an offset'),
     value: Type.Union([Type.Number(), Type.Null()], {

@@ -30,7 +30,12 @@ export const StatOptions = Type.Object(
     kClear: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Clear when |x − mean| < kClear·sigma; below k (default 0.75·k)' })),
     warmup: Type.Optional(Type.Integer({ minimum: 1, description: 'Readings that only train the model (default 100)' })),
     minSigma: Type.Optional(Type.Number({ minimum: 0, description: 'Floor for sigma in engineering units (default 0)' })),
-    freezeWhileActive: Type.Optional(Type.Boolean({ description: 'Do not learn while STAT is active or pending, so a long excursion stays flagged; a lasting level shift then stays flagged too (default false)' })),
+    freezeWhileActive: Type.Optional(
+      Type.Boolean({
+        description:
+          'Do not learn while STAT is active or pending, so a long excursion stays flagged; a lasting level shift then stays flagged too (default false)',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'Statistical detector: EWMA mean and variance per tag' },
 );
@@ -50,8 +55,14 @@ const ruleSettings = {
   priorities: Type.Optional(
     Type.Object(
       {
-        HH: Type.Optional(Priority), H: Type.Optional(Priority), L: Type.Optional(Priority), LL: Type.Optional(Priority),
-        ROC: Type.Optional(Priority), STALE: Type.Optional(Priority), BAD_QUALITY: Type.Optional(Priority), STAT: Type.Optional(Priority),
+        HH: Type.Optional(Priority),
+        H: Type.Optional(Priority),
+        L: Type.Optional(Priority),
+        LL: Type.Optional(Priority),
+        ROC: Type.Optional(Priority),
+        STALE: Type.Optional(Priority),
+        BAD_QUALITY: Type.Optional(Priority),
+        STAT: Type.Optional(Priority),
       },
       { additionalProperties: false, description: 'Priority per condition, over `priority`' },
     ),

@@ -22,14 +22,13 @@ export type TagCatalogEntry = Static<typeof TagCatalogEntry>;
 export const StrappingPoint = Type.Object(
   {
     level: Type.Number({ description: "Level, in the level tag's unit (e.g. % or m)" }),
-    volume: Type.Number({ minimum: 0, description: 'Volume at that level, in the tank\'s volumeUnit' }),
+    volume: Type.Number({ minimum: 0, description: "Volume at that level, in the tank's volumeUnit" }),
   },
   { additionalProperties: false },
 );
 export type StrappingPoint = Static<typeof StrappingPoint>;
 
-const TagList = (description: string) =>
-  Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 64, description }));
+const TagList = (description: string) => Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 64, description }));
 
 /**
  * A storage tank: the live panel shows its stock and the tank balance views account for it. Its

@@ -41,7 +41,12 @@ export const EnergyMeter = Type.Object(
     kind: Type.Union([Type.Literal('register'), Type.Literal('power')], {
       description: 'register: cumulative kWh counter; power: kW, integrated over time',
     }),
-    rolloverAt: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'A register wraps to 0 at this value (e.g. 999999.9 kWh); a drop from above 90 % of it is a rollover, any other drop a reset' })),
+    rolloverAt: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        description: 'A register wraps to 0 at this value (e.g. 999999.9 kWh); a drop from above 90 % of it is a rollover, any other drop a reset',
+      }),
+    ),
     description: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   },
   { additionalProperties: false },
@@ -52,7 +57,7 @@ export const TariffsDocument = Type.Object(
   {
     version: Type.String({ minLength: 1, maxLength: 64, description: 'Version of this file, stamped on every loaded row' }),
     tariffs: Type.Array(TariffEntry),
-    meters: Type.Array(EnergyMeter, { description: 'Energy meters costed under their site\'s tariff' }),
+    meters: Type.Array(EnergyMeter, { description: "Energy meters costed under their site's tariff" }),
   },
   { additionalProperties: false, title: 'Tariffs', description: 'Energy tariffs and the meters billed under them' },
 );

@@ -79,7 +79,9 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
       const version = lock.packages[`node_modules/${pkg}`]?.version;
       if (!version) throw new Error(`functions/${name} imports ${pkg}, which package-lock.json does not have; run \`npm install ${pkg}\` and build again`);
       if (!rootPackage.dependencies?.[pkg]) {
-        throw new Error(`functions/${name} imports ${pkg}, which package.json lists only as a devDependency (or not at all); move it to "dependencies", since deployed functions install only those`);
+        throw new Error(
+          `functions/${name} imports ${pkg}, which package.json lists only as a devDependency (or not at all); move it to "dependencies", since deployed functions install only those`,
+        );
       }
       dependencies[pkg] = version;
     }
@@ -116,7 +118,11 @@ if (import.meta.main) {
     const started = performance.now();
     const built = await buildFunctions(only.length > 0 ? { only } : {});
     for (const fn of built) {
-      console.log(`${relative(root, fn.dir)}/index.js  ${(fn.bytes / 1024).toFixed(1)} KiB  deps: ${Object.entries(fn.dependencies).map(([k, v]) => `${k}@${v}`).join(', ')}`);
+      console.log(
+        `${relative(root, fn.dir)}/index.js  ${(fn.bytes / 1024).toFixed(1)} KiB  deps: ${Object.entries(fn.dependencies)
+          .map(([k, v]) => `${k}@${v}`)
+          .join(', ')}`,
+      );
     }
     console.log(`Built ${built.length} function(s) in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   } catch (err) {

@@ -24,9 +24,14 @@ export async function buildPanel(outDir = join(root, 'dist', 'functions')): Prom
     legalComments: 'none',
     logLevel: 'warning',
     // Bundled CommonJS packages still call require() for Node built-ins.
-    banner: { js: `// plantlake panel, bundled by scripts/build-panel.ts from functions/panel/index.ts. Do not edit.\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);` },
+    banner: {
+      js: `// plantlake panel, bundled by scripts/build-panel.ts from functions/panel/index.ts. Do not edit.\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);`,
+    },
   });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'plantlake-panel', private: true, type: 'module', main: 'index.js', engines: { node: '>=24' } }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'plantlake-panel', private: true, type: 'module', main: 'index.js', engines: { node: '>=24' } }, null, 2)}\n`,
+  );
   const archive = join(outDir, 'panel.tar.gz');
   execFileSync('tar', ['-czf', archive, '-C', dir, '.']);
   return { dir, archive, bytes: statSync(archive).size };

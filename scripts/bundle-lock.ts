@@ -41,7 +41,8 @@ export function resolveFrom(packages: PackageLock['packages'], from: string, dep
 }
 
 export function pruneLock(root: PackageLock, bundle: { name: string; version: string; dependencies: Readonly<Record<string, string>> }): PackageLock {
-  if (root.lockfileVersion < 2) throw new Error(`package-lock.json has lockfileVersion ${root.lockfileVersion}; run npm install with npm 7 or later to upgrade it`);
+  if (root.lockfileVersion < 2)
+    throw new Error(`package-lock.json has lockfileVersion ${root.lockfileVersion}; run npm install with npm 7 or later to upgrade it`);
   const packages: Record<string, LockEntry> = {
     '': { name: bundle.name, version: bundle.version, dependencies: { ...bundle.dependencies } },
   };

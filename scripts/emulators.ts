@@ -22,7 +22,9 @@ export function describeStack(endpoints: EmulatorEndpoints, projectId: string): 
     `  BigQuery   ${endpoints.bigquery}`,
     `  control    ${endpoints.control}  (GET /health, POST /services/<name>/down|up)`,
     'Point plantlake tools at them with:',
-    `  export ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    `  export ${Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
   ].join('\n');
 }
 

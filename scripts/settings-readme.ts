@@ -24,7 +24,9 @@ export function settingsMarkdown(): string {
     const def = s.default === undefined ? '— (required)' : cell(s.default);
     return `| \`${s.env}\` | ${cell(s.type)} | ${def} | ${s.readers.join(', ')} | ${SET_BY[s.source]} | ${flag} | ${cell(s.description)} |`;
   });
-  return [BEGIN, '| Variable | Type | Default | Read by | Set by | CLI flag | Meaning |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows, END].join('\n');
+  return [BEGIN, '| Variable | Type | Default | Read by | Set by | CLI flag | Meaning |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows, END].join(
+    '\n',
+  );
 }
 
 /** README with its settings block replaced; throws when the markers are missing. */

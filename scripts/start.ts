@@ -8,7 +8,15 @@ import { kksTag, pastDay, siteId } from '../cli/option-values.ts';
 import { createClients, envForTarget } from '../functions/adapters/clients.ts';
 import { analystReport, formatReport } from '../local/analyst-report.ts';
 import { daysAgo, runDemo } from '../local/demo.ts';
-import { DEFAULT_PORTS, emulatorTargetOf, LOCAL_PROJECT_ID, probeStack, startEmulators, type EmulatorEndpoints, type EmulatorStack } from '../local/emulators/stack.ts';
+import {
+  DEFAULT_PORTS,
+  emulatorTargetOf,
+  LOCAL_PROJECT_ID,
+  probeStack,
+  startEmulators,
+  type EmulatorEndpoints,
+  type EmulatorStack,
+} from '../local/emulators/stack.ts';
 import { assertNodeVersion } from '../cli/node-version.ts';
 import { replayCsv } from '../local/plant/replay.ts';
 import { pipelineEnv, pipelineNames } from '../local/provision.ts';
@@ -35,7 +43,8 @@ interface StartOptions {
 function hoursRange(value: string): [number, number] {
   const m = /^(\d{1,2})-(\d{1,2})$/.exec(value);
   const [from, to] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
-  if (!(from >= 0 && to <= 24 && from < to)) throw new InvalidArgumentError(`"${value}" is not an hour range; write FROM-TO, e.g. 8-16 (0-24 is the whole day).`);
+  if (!(from >= 0 && to <= 24 && from < to))
+    throw new InvalidArgumentError(`"${value}" is not an hour range; write FROM-TO, e.g. 8-16 (0-24 is the whole day).`);
   return [from, to];
 }
 
@@ -50,7 +59,10 @@ const program = new Command('npm start --')
   .addOption(new Option('--speed <x>', 'simulated seconds per real second (0: as fast as possible)').argParser(number).default(1440))
   .addOption(new Option('--day <YYYY-MM-DD>', 'UTC day to simulate (older than 1 day, so the lifecycle can move it)').argParser(pastDay()).default(daysAgo(2)))
   .addOption(new Option('--hours <from-to>', 'hours of the day to simulate').argParser(hoursRange).default([0, 24] as [number, number], '0-24'))
-  .option('--replay <csv>', 'replay a recorded series (timestamp,value CSV, e.g. test/fixtures/nab/machine_temperature_system_failure.csv) instead of the simulated plant')
+  .option(
+    '--replay <csv>',
+    'replay a recorded series (timestamp,value CSV, e.g. test/fixtures/nab/machine_temperature_system_failure.csv) instead of the simulated plant',
+  )
   .option('--replay-tag <kks>', 'KKS tag of the replayed series', kksTag, '10MKA10CT001')
   .option('--replay-site <site>', 'site of the replayed series', siteId, 'NAB')
   .option('--exit', 'stop the emulators at the end instead of keeping them for queries')
@@ -110,7 +122,9 @@ async function main(): Promise<void> {
         `${result.notifications.length} alarm notifications, ${result.daily.rowsLoaded.toLocaleString('en')} rows loaded.`,
       '',
       'Query further (in another terminal, from this folder):',
-      `  export ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      `  export ${Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
       `  npx plantlake query 'SELECT tag, hour_start, max_value FROM \`\${project}.\${dataset}.readings_hourly\` WHERE day = "${reportDay}" ORDER BY max_value DESC LIMIT 5'`,
       '  npx plantlake query alarm_intervals',
       `  npx plantlake status${deadLetters}`,
@@ -141,7 +155,15 @@ async function main(): Promise<void> {
 /** --serve: the long-running pipeline (local/serve.ts) until Ctrl-C. */
 async function serve(
   opts: StartOptions,
-  run: { endpoints: EmulatorEndpoints; projectId: string; stack: EmulatorStack | undefined; target: ReturnType<typeof emulatorTargetOf>; clients: ReturnType<typeof createClients>; names: ReturnType<typeof pipelineNames>; panel: { stop(): Promise<void> } },
+  run: {
+    endpoints: EmulatorEndpoints;
+    projectId: string;
+    stack: EmulatorStack | undefined;
+    target: ReturnType<typeof emulatorTargetOf>;
+    clients: ReturnType<typeof createClients>;
+    names: ReturnType<typeof pipelineNames>;
+    panel: { stop(): Promise<void> };
+  },
 ): Promise<void> {
   const serving = await servePipeline({
     clients: run.clients,

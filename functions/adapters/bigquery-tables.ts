@@ -2,7 +2,7 @@
 // and field lists (schemas/bigquery) that the Pulumi program uses, so a table created on the
 // emulator or by the daily job has exactly the deployed shape.
 import type { TableMetadata } from '@google-cloud/bigquery';
-import { TABLES, type TableSpec } from '../core/resources.ts';
+import type { TABLES, TableSpec } from '../core/resources.ts';
 import readings from '../../schemas/bigquery/readings.json' with { type: 'json' };
 import tags from '../../schemas/bigquery/tags.json' with { type: 'json' };
 import alarmEvents from '../../schemas/bigquery/alarm_events.json' with { type: 'json' };
@@ -35,9 +35,7 @@ export function tableMetadata(spec: TableSpec, fields: FieldSchema[]): TableMeta
   return {
     description: spec.description,
     schema: { fields },
-    ...(spec.partitionField
-      ? { timePartitioning: { type: 'DAY', field: spec.partitionField } }
-      : {}),
+    ...(spec.partitionField ? { timePartitioning: { type: 'DAY', field: spec.partitionField } } : {}),
     ...(spec.clustering ? { clustering: { fields: [...spec.clustering] } } : {}),
     ...(spec.requirePartitionFilter ? { requirePartitionFilter: true } : {}),
   };

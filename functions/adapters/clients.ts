@@ -66,10 +66,7 @@ export function targetFromEnv(env: Env = process.env): Target {
   if (set.length === 0) return projectId ? { kind: 'google', projectId } : { kind: 'google' };
   if (set.length < 3) {
     const missing = [EMULATOR_ENV.pubsub, EMULATOR_ENV.storage, EMULATOR_ENV.bigquery].filter((k) => !env[k]);
-    throw new Error(
-      `Only some emulator variables are set (${set.join(', ')}); also set ${missing.join(', ')}, ` +
-        'or unset them all to use Google Cloud.',
-    );
+    throw new Error(`Only some emulator variables are set (${set.join(', ')}); also set ${missing.join(', ')}, ` + 'or unset them all to use Google Cloud.');
   }
   return {
     kind: 'emulators',

@@ -43,7 +43,13 @@ export async function deliverOutbox(deps: DeliveryDeps, outbox: Outbox): Promise
       // The name is taken: by this outbox (a repeated delivery), or by an earlier committed
       // evaluation of the same batch (e.g. a redelivery that only raised STALE). Compare ids.
       const existing = await readGzipNdjson<{ event_id?: unknown }>(deps.bucket, o.name);
-      if (sameIds(existing.map((r) => String(r.event_id)), o.rows.map((r) => r.event_id))) return o.name;
+      if (
+        sameIds(
+          existing.map((r) => String(r.event_id)),
+          o.rows.map((r) => r.event_id),
+        )
+      )
+        return o.name;
       await createOnce(deps.bucket, o.alternateName, body, NDJSON_GZIP);
       return o.alternateName;
     }),

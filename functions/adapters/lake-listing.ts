@@ -39,7 +39,12 @@ export async function listDayObjects(bucket: Bucket, day: string, kinds: readonl
     // Page by page, so only a page of the client's File objects (a few kB each) is alive at once.
     let pageToken: string | undefined;
     do {
-      const [files, next] = await bucket.getFiles({ prefix: `${KIND_PREFIX[kind]}dt=${day}/`, autoPaginate: false, maxResults: PAGE, ...(pageToken ? { pageToken } : {}) });
+      const [files, next] = await bucket.getFiles({
+        prefix: `${KIND_PREFIX[kind]}dt=${day}/`,
+        autoPaginate: false,
+        maxResults: PAGE,
+        ...(pageToken ? { pageToken } : {}),
+      });
       for (const file of files) {
         if (parseObjectName(file.name) === null) ignored.push(file.name);
         else objects.push(toLakeObject(file));

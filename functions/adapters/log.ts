@@ -13,10 +13,7 @@ export interface Logger {
 export type LogSink = (line: string) => void;
 
 /** A logger for one function; `labels` go to Cloud Logging's indexed labels. */
-export function createLogger(
-  labels: Record<string, string>,
-  sink: LogSink = (line) => process.stdout.write(`${line}\n`),
-): Logger {
+export function createLogger(labels: Record<string, string>, sink: LogSink = (line) => process.stdout.write(`${line}\n`)): Logger {
   const log = (severity: Severity, message: string, fields: Record<string, unknown> = {}) => {
     sink(
       JSON.stringify({

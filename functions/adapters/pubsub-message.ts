@@ -21,9 +21,7 @@ export interface PubSubMessage {
   readonly deliveryAttempt: number | undefined;
 }
 
-export type EnvelopeResult =
-  | { readonly ok: true; readonly message: PubSubMessage }
-  | { readonly ok: false; readonly reason: string };
+export type EnvelopeResult = { readonly ok: true; readonly message: PubSubMessage } | { readonly ok: false; readonly reason: string };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -40,8 +38,7 @@ export function readPubSubEvent(event: unknown): EnvelopeResult {
 
   const messageId = str(message.messageId) ?? str(message.message_id) ?? (data === event ? undefined : str(event.id));
   if (messageId === undefined) return fail('the message has no messageId');
-  const publishTime =
-    str(message.publishTime) ?? str(message.publish_time) ?? (data === event ? undefined : str(event.time)) ?? new Date(0).toISOString();
+  const publishTime = str(message.publishTime) ?? str(message.publish_time) ?? (data === event ? undefined : str(event.time)) ?? new Date(0).toISOString();
 
   const rawData = message.data ?? '';
   if (typeof rawData !== 'string') return fail(`message.data of message ${messageId} is not base64 text`);

@@ -38,9 +38,12 @@ export function rulesCache(options: RulesCacheOptions): ObjectCache<CompiledRule
       }),
     onMissing: (kept) =>
       kept === null
-        ? options.log.error(`${where} does not exist and this instance has no earlier rules: batches are not acked (Pub/Sub retries them) until a valid rules file is uploaded`, {
-            event: 'detect.rules-missing',
-          })
+        ? options.log.error(
+            `${where} does not exist and this instance has no earlier rules: batches are not acked (Pub/Sub retries them) until a valid rules file is uploaded`,
+            {
+              event: 'detect.rules-missing',
+            },
+          )
         : options.log.warn(`${where} does not exist (a deployment replacing it?); rules version ${kept.version} loaded before stays in use`, {
             event: 'detect.rules-missing',
             rulesVersion: kept.version,

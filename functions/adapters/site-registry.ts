@@ -44,7 +44,9 @@ export function createSiteRegistry(bucket: Bucket): SiteRegistry {
       try {
         value = JSON.parse(text) as { sites?: unknown };
       } catch {
-        throw new Error(`gs://${bucket.name}/${OBJECTS.alarmSites} is not JSON; delete it (detect lists every site again as its batches arrive) or restore its previous generation`);
+        throw new Error(
+          `gs://${bucket.name}/${OBJECTS.alarmSites} is not JSON; delete it (detect lists every site again as its batches arrive) or restore its previous generation`,
+        );
       }
       const sites = Array.isArray(value.sites) ? value.sites.filter((s): s is string => typeof s === 'string') : [];
       return { sites, generation };
@@ -73,7 +75,9 @@ export function createSiteRegistry(bucket: Bucket): SiteRegistry {
           if (!isPreconditionFailed(err)) throw err;
         }
       }
-      throw new Error(`could not add site ${site} to gs://${bucket.name}/${OBJECTS.alarmSites}: it changed ${MAX_ATTEMPTS} times in a row; the batch is retried`);
+      throw new Error(
+        `could not add site ${site} to gs://${bucket.name}/${OBJECTS.alarmSites}: it changed ${MAX_ATTEMPTS} times in a row; the batch is retried`,
+      );
     },
     async list() {
       return (await read()).sites.sort();

@@ -35,7 +35,13 @@ interface JobErrorItem {
 function describe(err: unknown, what: string, jobId: string | undefined): WarehouseError {
   const items = ((err as { errors?: JobErrorItem[] } | null)?.errors ?? []) as JobErrorItem[];
   const file = items.map((e) => e.location).find((l) => l?.startsWith('gs://'));
-  const detail = items.length > 0 ? items.slice(0, 3).map((e) => `${e.reason ?? 'error'}: ${e.message ?? ''}`.trim()).join('; ') : (err as Error).message;
+  const detail =
+    items.length > 0
+      ? items
+          .slice(0, 3)
+          .map((e) => `${e.reason ?? 'error'}: ${e.message ?? ''}`.trim())
+          .join('; ')
+      : (err as Error).message;
   return new WarehouseError(`${what}${jobId ? ` (job ${jobId})` : ''} failed: ${detail}`, jobId, file, err);
 }
 

@@ -87,7 +87,8 @@ export async function postJson(url: string, body: unknown, policy: RetryPolicy =
     } catch (err) {
       if (err instanceof WebhookError) throw err;
       const code = (err as { cause?: { code?: unknown } }).cause?.code;
-      last = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error${typeof code === 'string' ? ` ${code}` : ''}`;
+      last =
+        err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error${typeof code === 'string' ? ` ${code}` : ''}`;
       lastStatus = undefined;
     }
     if (attempt < policy.attempts) {

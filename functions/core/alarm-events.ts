@@ -21,10 +21,7 @@ export interface EventFacts {
  * downstream (notify, BigQuery). detectedAt is left out on purpose: it differs between runs.
  */
 export function eventId(site: string, tag: string, condition: Condition, transition: Transition, readingTs: string, rulesVersion: string): string {
-  return createHash('sha256')
-    .update([site, tag, condition, transition, readingTs, rulesVersion].join('\n'))
-    .digest('hex')
-    .slice(0, 32);
+  return createHash('sha256').update([site, tag, condition, transition, readingTs, rulesVersion].join('\n')).digest('hex').slice(0, 32);
 }
 
 export function makeEvent(facts: EventFacts, detectedAt: string, rulesVersion: string): AlarmEvent {

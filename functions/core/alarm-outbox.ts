@@ -40,7 +40,13 @@ export function makeOutbox(site: string, batchId: string, events: readonly Alarm
 export function parseOutbox(text: string): Outbox | null {
   try {
     const value = JSON.parse(text) as Partial<Outbox>;
-    if (value.version !== 1 || typeof value.id !== 'string' || typeof value.site !== 'string' || typeof value.batchId !== 'string' || !Array.isArray(value.events)) {
+    if (
+      value.version !== 1 ||
+      typeof value.id !== 'string' ||
+      typeof value.site !== 'string' ||
+      typeof value.batchId !== 'string' ||
+      !Array.isArray(value.events)
+    ) {
       return null;
     }
     return value as Outbox;

@@ -256,16 +256,27 @@ class Engine {
   }
 
   private step(
-    state: TagState, rule: ResolvedRule, condition: Condition,
-    present: boolean, gone: boolean, t: number, value: number | null, limit: number | null,
+    state: TagState,
+    rule: ResolvedRule,
+    condition: Condition,
+    present: boolean,
+    gone: boolean,
+    t: number,
+    value: number | null,
+    limit: number | null,
   ): void {
     const transition = stepCondition(state, condition, present, gone, t, rule.onDelayMs, rule.offDelayMs);
     if (transition !== null) this.emit(state, rule, condition, transition, value, limit, t);
   }
 
   private emit(
-    state: TagState, rule: ResolvedRule | null, condition: Condition,
-    transition: Transition, value: number | null, limit: number | null, readingMs: number,
+    state: TagState,
+    rule: ResolvedRule | null,
+    condition: Condition,
+    transition: Transition,
+    value: number | null,
+    limit: number | null,
+    readingMs: number,
   ): void {
     // A rule that was removed has no priority to give: its clearing events say low.
     const priority = rule === null ? 'low' : rule.priority[condition];
@@ -318,13 +329,18 @@ class Engine {
   nextState(): AlarmState {
     const watermarkSame = this.prev.watermark === this.watermark || (this.prev.watermark === undefined && !Number.isFinite(this.watermark));
     // Events from late data change no tag, but the batch is remembered, so a replay is not judged again.
-    if (this.next === null && this.fresh.size === 0 && this.dropped.size === 0 && this.prev.site === this.site && watermarkSame && this.facts.length === 0) return this.prev;
+    if (this.next === null && this.fresh.size === 0 && this.dropped.size === 0 && this.prev.site === this.site && watermarkSame && this.facts.length === 0)
+      return this.prev;
     const recent = this.prev.recentBatches ?? [];
     const header = {
       version: this.prev.version,
       site: this.site,
       ...(Number.isFinite(this.watermark) ? { watermark: this.watermark } : {}),
-      ...(this.batchId === null ? (this.prev.recentBatches === undefined ? {} : { recentBatches: recent }) : { recentBatches: [...recent.slice(1 - RECENT_BATCHES), this.batchId] }),
+      ...(this.batchId === null
+        ? this.prev.recentBatches === undefined
+          ? {}
+          : { recentBatches: recent }
+        : { recentBatches: [...recent.slice(1 - RECENT_BATCHES), this.batchId] }),
     };
     const current = this.next ?? this.before;
     if (this.fresh.size === 0 && this.dropped.size === 0) {

@@ -4,11 +4,7 @@
 // how many more: a hostile body costs about one JSON.parse, not one object per problem
 // (bench/hostile.bench.ts). land quarantines with that reason, detect skips the batch. Any decoded
 // batch (ReadingBatch JSON or another envelope) goes through validateBatch.
-import {
-  MAX_BATCH_BYTES,
-  MAX_READINGS_PER_BATCH,
-  ReadingBatch,
-} from '../../schemas/reading-batch.ts';
+import { MAX_BATCH_BYTES, MAX_READINGS_PER_BATCH, ReadingBatch } from '../../schemas/reading-batch.ts';
 import { BATCH_LIMIT_ENV, DEFAULT_BATCH_LIMITS, MAX_PROBLEMS, type BatchLimits } from './batch-limits.ts';
 import { fastReadings } from './batch-fast-path.ts';
 import { scanBody, type BodyCounts } from './body-scan.ts';
@@ -86,15 +82,15 @@ const prepared = new WeakMap<ReadingBatch, PreparedReadings>();
 /** Parses a message body into a valid ReadingBatch, or says every reason it is not one. */
 export function parseBatch(input: Uint8Array | string, now: Date, limits: BatchLimits = DEFAULT_BATCH_LIMITS): BatchResult {
   // A UTF-16 code unit takes at most 3 UTF-8 bytes: count exactly only near the limit.
-  const size =
-    typeof input !== 'string' ? input.byteLength : input.length * 3 <= MAX_BATCH_BYTES ? input.length : Buffer.byteLength(input, 'utf8');
+  const size = typeof input !== 'string' ? input.byteLength : input.length * 3 <= MAX_BATCH_BYTES ? input.length : Buffer.byteLength(input, 'utf8');
   if (size > MAX_BATCH_BYTES) {
     return reject(`oversize: the batch is ${size} bytes, above Pub/Sub's 10 MB message limit (${MAX_BATCH_BYTES} bytes); split it into smaller batches`);
   }
   if (size === 0) return reject('empty message: it has no bytes; send one ReadingBatch as a JSON object');
   if (typeof input !== 'string' && input.byteLength >= SCAN_FROM_BYTES) {
     const over = overBounds(scanBody(input, SCAN_BOUNDS));
-    if (over !== undefined) return { ok: false, reason: summarise('invalid ReadingBatch; fix these fields and resend', [over]), problems: [over], omitted: 0, stopped: false };
+    if (over !== undefined)
+      return { ok: false, reason: summarise('invalid ReadingBatch; fix these fields and resend', [over]), problems: [over], omitted: 0, stopped: false };
   }
   let text: string;
   try {
@@ -117,13 +113,19 @@ const SCAN_FROM_BYTES = 1_000_000;
 /** The first count of a scanned body that is past its bound, as a problem. */
 function overBounds(counts: BodyCounts): Problem | undefined {
   if (counts.fields > MAX_BATCH_FIELDS * 4) {
-    return { path: '', reason: `has more than ${MAX_BATCH_FIELDS * 4} fields; a ReadingBatch has ${MAX_BATCH_FIELDS} (batchId, site, source, sentAt, readings)` };
+    return {
+      path: '',
+      reason: `has more than ${MAX_BATCH_FIELDS * 4} fields; a ReadingBatch has ${MAX_BATCH_FIELDS} (batchId, site, source, sentAt, readings)`,
+    };
   }
   if (counts.readings > MAX_READINGS_PER_BATCH) {
     return { path: 'readings', reason: `has more than ${MAX_READINGS_PER_BATCH} readings, the limit per batch; split it into smaller batches` };
   }
   if (counts.readingFields > MAX_READING_FIELDS * 4) {
-    return { path: 'readings', reason: `a reading has more than ${MAX_READING_FIELDS * 4} fields; a reading has at most ${MAX_READING_FIELDS} (tag, ts, value, quality, unit)` };
+    return {
+      path: 'readings',
+      reason: `a reading has more than ${MAX_READING_FIELDS * 4} fields; a reading has at most ${MAX_READING_FIELDS} (tag, ts, value, quality, unit)`,
+    };
   }
   return undefined;
 }
@@ -137,7 +139,8 @@ export function validateBatch(value: unknown, now: Date, limits: BatchLimits = D
     return reject(`not a ReadingBatch: the JSON is ${show(value)}, not an object; send one object with batchId, site, source, sentAt and readings`);
   }
   const { batchId, site, readings } = value as { batchId?: unknown; site?: unknown; readings?: unknown };
-  const which = typeof batchId === 'string' ? ` ${JSON.stringify(batchId.slice(0, 128))}${typeof site === 'string' ? ` from site ${site.slice(0, 64)}` : ''}` : '';
+  const which =
+    typeof batchId === 'string' ? ` ${JSON.stringify(batchId.slice(0, 128))}${typeof site === 'string' ? ` from site ${site.slice(0, 64)}` : ''}` : '';
   const invalid = (problems: readonly Problem[], omitted: number, stopped = false): BatchResult => ({
     ok: false,
     reason: summarise(`invalid ReadingBatch${which}; fix these fields and resend`, problems, { omitted, stopped }),
@@ -147,7 +150,10 @@ export function validateBatch(value: unknown, now: Date, limits: BatchLimits = D
   });
   const fields = countFields(value, MAX_BATCH_FIELDS * 4);
   if (fields > MAX_BATCH_FIELDS * 4) {
-    return invalid([{ path: '', reason: `has more than ${MAX_BATCH_FIELDS * 4} fields; a ReadingBatch has ${MAX_BATCH_FIELDS} (batchId, site, source, sentAt, readings)` }], 0);
+    return invalid(
+      [{ path: '', reason: `has more than ${MAX_BATCH_FIELDS * 4} fields; a ReadingBatch has ${MAX_BATCH_FIELDS} (batchId, site, source, sentAt, readings)` }],
+      0,
+    );
   }
   if (Array.isArray(readings) && readings.length > MAX_READINGS_PER_BATCH) {
     return invalid([{ path: 'readings', reason: hints.readings!(readings, 'maxItems')! }], 0);
@@ -210,7 +216,10 @@ function schemaProblems(value: object): { problems: Problem[]; stopped: boolean 
     if (problems.length >= MAX_PROBLEMS) return { problems, stopped: true };
     const base = `readings[${i}]`;
     if (typeof reading === 'object' && reading !== null && !Array.isArray(reading) && countFields(reading, MAX_READING_FIELDS * 4) > MAX_READING_FIELDS * 4) {
-      problems.push({ path: base, reason: `has more than ${MAX_READING_FIELDS * 4} fields; a reading has at most ${MAX_READING_FIELDS} (tag, ts, value, quality, unit)` });
+      problems.push({
+        path: base,
+        reason: `has more than ${MAX_READING_FIELDS * 4} fields; a reading has at most ${MAX_READING_FIELDS} (tag, ts, value, quality, unit)`,
+      });
       continue;
     }
     for (const p of readingCheck.problems(reading)) {
@@ -340,9 +349,7 @@ function checkTime(text: string, path: string, { latest, oldest, nowMs }: TimeRa
     problems.push({
       path,
       reason:
-        rfc3339Problem(text) === 'calendar'
-          ? `not an RFC 3339 time: ${text.slice(0, 10)} is not a date in the calendar; send a real date`
-          : timeHint(text), // the schema reports the same, first (except on the hot path)
+        rfc3339Problem(text) === 'calendar' ? `not an RFC 3339 time: ${text.slice(0, 10)} is not a date in the calendar; send a real date` : timeHint(text), // the schema reports the same, first (except on the hot path)
     });
   } else if (ms > latest) {
     const minutes = ((ms - nowMs) / 60_000).toFixed(1);

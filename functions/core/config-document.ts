@@ -9,6 +9,7 @@ export function readConfigDocument(input: string | unknown): ConfigDocument {
   if (typeof input !== 'string') return { ok: true, value: input };
   const doc = parseDocument(input, { prettyErrors: true });
   const error = doc.errors[0];
-  if (error !== undefined) return { ok: false, problem: { path: '', reason: `not valid YAML or JSON: ${error.message.split('\n')[0]}; fix the syntax at that line` } };
+  if (error !== undefined)
+    return { ok: false, problem: { path: '', reason: `not valid YAML or JSON: ${error.message.split('\n')[0]}; fix the syntax at that line` } };
   return { ok: true, value: doc.toJS() };
 }

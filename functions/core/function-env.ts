@@ -8,8 +8,21 @@
 import { parsePanelAccess, type PanelAccess } from './panel-access.ts';
 import { DATASET, TOPICS } from './resources.ts';
 import {
-  json, list, oneOf, optionalText, required, seconds, setting, SettingProblem, SettingsError, text, whole, badValue,
-  type Setting, type SettingReader, type SettingSource,
+  json,
+  list,
+  oneOf,
+  optionalText,
+  required,
+  seconds,
+  setting,
+  SettingProblem,
+  SettingsError,
+  text,
+  whole,
+  badValue,
+  type Setting,
+  type SettingReader,
+  type SettingSource,
 } from './setting-kinds.ts';
 import { MAX_STATE_SHARDS } from './state-shards.ts';
 import { BIGQUERY_MIN_MS, parseRfc3339 } from './time.ts';
@@ -95,7 +108,12 @@ export const SETTINGS = {
       if (raw === undefined) return parseRfc3339(DEFAULT_OLDEST_READING);
       const ms = parseRfc3339(raw);
       if (Number.isNaN(ms) || ms < BIGQUERY_MIN_MS) {
-        badValue(name, "an RFC 3339 time from 0001-01-01T00:00:00Z on (BigQuery's first day)", raw, `Set it like ${DEFAULT_OLDEST_READING}, or unset it for that default.`);
+        badValue(
+          name,
+          "an RFC 3339 time from 0001-01-01T00:00:00Z on (BigQuery's first day)",
+          raw,
+          `Set it like ${DEFAULT_OLDEST_READING}, or unset it for that default.`,
+        );
       }
       return ms;
     },
@@ -169,7 +187,7 @@ export const SETTINGS = {
     env: 'PLANTLAKE_COLDLINE_AGE_DAYS',
     type: 'whole number of days ≥ 1',
     default: '30',
-    description: "Loaded days older than this move to Coldline.",
+    description: 'Loaded days older than this move to Coldline.',
     readers: ['daily', 'cli'],
     source: 'pulumi',
     flag: '--coldline-age-days <n>',
@@ -189,7 +207,7 @@ export const SETTINGS = {
     env: 'PLANTLAKE_DAILY_ROW_CHECKS',
     type: 'on-refusal | always',
     default: 'on-refusal',
-    description: "on-refusal: BigQuery loads from gs:// and rows are read only when it refuses one; always: check every line first.",
+    description: 'on-refusal: BigQuery loads from gs:// and rows are read only when it refuses one; always: check every line first.',
     readers: ['daily', 'cli'],
     source: 'default',
     parse: oneOf(['on-refusal', 'always'] as const satisfies readonly RowChecks[], 'on-refusal'),
@@ -198,7 +216,8 @@ export const SETTINGS = {
     env: 'PLANTLAKE_DAILY_TIME_BUDGET_SECONDS',
     type: 'whole number of seconds ≥ 1',
     default: '1500',
-    description: 'A scheduled run starts no new day after this long (a request may ask for less); the Pulumi program checks the daily timeout leaves 120 s more.',
+    description:
+      'A scheduled run starts no new day after this long (a request may ask for less); the Pulumi program checks the daily timeout leaves 120 s more.',
     readers: ['daily'],
     source: 'default',
     parse: whole(1, Number.MAX_SAFE_INTEGER, 1500),

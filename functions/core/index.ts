@@ -14,16 +14,53 @@ export { emptyState, serializeState, deserializeState, type StateResult } from '
 export { eventId } from './alarm-events.ts';
 export { shardOf, orderingKeyOf, splitByShard, checkShards, MAX_STATE_SHARDS } from './state-shards.ts';
 export {
-  mergeSnapshot, emptySnapshot, serializeSnapshot, deserializeSnapshot, DEFAULT_SNAPSHOT_SETTINGS,
-  type LiveSnapshot, type LiveTag, type LiveAlarm, type SeriesBucket, type SnapshotSettings,
+  mergeSnapshot,
+  emptySnapshot,
+  serializeSnapshot,
+  deserializeSnapshot,
+  DEFAULT_SNAPSHOT_SETTINGS,
+  type LiveSnapshot,
+  type LiveTag,
+  type LiveAlarm,
+  type SeriesBucket,
+  type SnapshotSettings,
 } from './live-snapshot.ts';
-export { siteView, officeView, tagSeries, type SiteView, type OfficeView, type OfficeSite, type TankRow, type AlarmRow, type ProductTotal } from './panel-view.ts';
+export {
+  siteView,
+  officeView,
+  tagSeries,
+  type SiteView,
+  type OfficeView,
+  type OfficeSite,
+  type TankRow,
+  type AlarmRow,
+  type ProductTotal,
+} from './panel-view.ts';
 export { parsePanelAccess, mayView, permittedSites, isHeadOffice, memberCovers, accessSites, type PanelAccess, type AccessResult } from './panel-access.ts';
 export { toReadingRow, toAlarmEventRow, toTagRow } from './rows.ts';
 export {
-  rawObjectName, rawContentHash, parseRawObjectName, readingsByDay, quarantineObjectName, sha256Hex, type RawObjectKey,
-  isDay, dayStartMs, addDays, daysBetween, dayRange, dayBounds,
-  KIND_PREFIX, parseObjectName, dayPrefix, gsUri, COMPACTED_FILE_PREFIX, COMPACTION_META, type ObjectKind, type ObjectName, type LakeObject,
+  rawObjectName,
+  rawContentHash,
+  parseRawObjectName,
+  readingsByDay,
+  quarantineObjectName,
+  sha256Hex,
+  type RawObjectKey,
+  isDay,
+  dayStartMs,
+  addDays,
+  daysBetween,
+  dayRange,
+  dayBounds,
+  KIND_PREFIX,
+  parseObjectName,
+  dayPrefix,
+  gsUri,
+  COMPACTED_FILE_PREFIX,
+  COMPACTION_META,
+  type ObjectKind,
+  type ObjectName,
+  type LakeObject,
 } from './lake-paths.ts';
 export { parseRfc3339, toUtcTimestamp, utcDay } from './time.ts';
 export { formatProblem, summarise, type Problem } from './problems.ts';

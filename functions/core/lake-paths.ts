@@ -37,8 +37,10 @@ const CONTENT_HASH = /^[0-9a-f]{16}$/;
  * for a resend with other content; throws on a name part that would be unsafe.
  */
 export function rawObjectName(day: string, site: string, batchId: string, contentHash?: string): string {
-  if (contentHash !== undefined && !CONTENT_HASH.test(contentHash)) throw new Error(`content hash ${JSON.stringify(contentHash)} is not 16 hex digits; use rawContentHash`);
-  if (!DAY.test(day) || Number.isNaN(parseRfc3339(`${day}T00:00:00Z`))) throw new Error(`day ${JSON.stringify(day)} is not YYYY-MM-DD; pass the UTC day of the readings`);
+  if (contentHash !== undefined && !CONTENT_HASH.test(contentHash))
+    throw new Error(`content hash ${JSON.stringify(contentHash)} is not 16 hex digits; use rawContentHash`);
+  if (!DAY.test(day) || Number.isNaN(parseRfc3339(`${day}T00:00:00Z`)))
+    throw new Error(`day ${JSON.stringify(day)} is not YYYY-MM-DD; pass the UTC day of the readings`);
   if (!SITE.test(site)) throw new Error(`site ${JSON.stringify(site)} is not a safe path segment; validate the batch first`);
   if (!BATCH_ID.test(batchId)) throw new Error(`batchId ${JSON.stringify(batchId)} is not a safe object name; validate the batch first`);
   return `${OBJECTS.readingsPrefix}dt=${day}/site=${site}/${batchId}${contentHash === undefined ? '' : `~${contentHash}`}.ndjson.gz`;

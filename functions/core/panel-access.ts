@@ -31,7 +31,8 @@ export function parsePanelAccess(input: unknown, where = 'panel access'): Access
       return [];
     }
     value.forEach((m, i) => {
-      if (typeof m !== 'string' || !MEMBER.test(m)) problems.push(`${path}[${i}]: ${JSON.stringify(m)} is not an IAM member; write user:EMAIL, group:EMAIL, serviceAccount:EMAIL or domain:DOMAIN`);
+      if (typeof m !== 'string' || !MEMBER.test(m))
+        problems.push(`${path}[${i}]: ${JSON.stringify(m)} is not an IAM member; write user:EMAIL, group:EMAIL, serviceAccount:EMAIL or domain:DOMAIN`);
     });
     return value.filter((m): m is string => typeof m === 'string' && MEMBER.test(m));
   };

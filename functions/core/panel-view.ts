@@ -104,7 +104,15 @@ export function siteView(site: string, snapshot: LiveSnapshot | null, catalog: C
     }));
   const alarms: AlarmRow[] = (snapshot?.alarms ?? [])
     .filter((a) => a.active)
-    .map((a) => ({ tag: a.tag, description: catalog?.get(site, a.tag)?.description ?? null, condition: a.condition, priority: a.priority, since: a.at, value: a.value, limit: a.limit }))
+    .map((a) => ({
+      tag: a.tag,
+      description: catalog?.get(site, a.tag)?.description ?? null,
+      condition: a.condition,
+      priority: a.priority,
+      since: a.at,
+      value: a.value,
+      limit: a.limit,
+    }))
     .sort((a, b) => (PRIORITY_ORDER[a.priority ?? ''] ?? 4) - (PRIORITY_ORDER[b.priority ?? ''] ?? 4) || a.since - b.since || byText(a.tag, b.tag));
   const byTag = new Map(tags.map((t) => [t.tag, t]));
   const tanks: TankRow[] = (catalog?.tanks ?? [])

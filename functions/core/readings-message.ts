@@ -44,7 +44,10 @@ export function decodeReadingsMessage(
     const rejectedReason =
       result.rejected.length === 0
         ? undefined
-        : summarise(`${result.rejected.length} part(s) of a Telegraf message of ${result.metrics} metric(s) could not be mapped and were left out (the rest landed); fix these metrics and resend them`, result.rejected);
+        : summarise(
+            `${result.rejected.length} part(s) of a Telegraf message of ${result.metrics} metric(s) could not be mapped and were left out (the rest landed); fix these metrics and resend them`,
+            result.rejected,
+          );
     return { ok: true, format: 'telegraf', batches: result.batches, rejected: result.rejected, rejectedReason };
   }
   if (!unwrapped.ok) return { ok: false, format: 'telegraf', reason: unwrapped.reason, problems: [{ path: '', reason: unwrapped.reason }] };

@@ -93,7 +93,10 @@ export function parseRules(input: string | unknown): RulesResult {
 
 /** Compiles a schema-valid document, or lists its contradictions. */
 export function compileRules(doc: RulesDocument): RulesResult {
-  const { problems, exact, patterns } = checkRules(doc.rules.map((rule, index) => ({ rule, index })), doc.defaults);
+  const { problems, exact, patterns } = checkRules(
+    doc.rules.map((rule, index) => ({ rule, index })),
+    doc.defaults,
+  );
   if (problems.length > 0) return rejectAll(inDocumentOrder(problems, 'rules'));
   return { ok: true, rules: resolver(doc.version, doc.rules.length, exact, patterns) };
 }
@@ -133,7 +136,10 @@ function resolveRule(rule: Rule, defaults: Required<RuleDefaults>, at: string, p
   // Each limit against the ones above it, nearest first; one problem per limit.
   for (let j = 1; j < present.length; j++) {
     const lower = present[j]!;
-    const upper = present.slice(0, j).reverse().find((name) => !(limits[lower]! < limits[name]!));
+    const upper = present
+      .slice(0, j)
+      .reverse()
+      .find((name) => !(limits[lower]! < limits[name]!));
     if (upper !== undefined) {
       problems.push({
         path: `${at}.limits.${lower}`,
@@ -171,12 +177,7 @@ function resolveRule(rule: Rule, defaults: Required<RuleDefaults>, at: string, p
 
 const CACHE_LIMIT = 100_000;
 
-function resolver(
-  version: string,
-  ruleCount: number,
-  exact: ReadonlyMap<string, ResolvedRule>,
-  patterns: readonly Pattern[],
-): CompiledRules {
+function resolver(version: string, ruleCount: number, exact: ReadonlyMap<string, ResolvedRule>, patterns: readonly Pattern[]): CompiledRules {
   const cache = new Map<string, ResolvedRule | null>();
   return {
     version,

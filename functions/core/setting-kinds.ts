@@ -76,7 +76,12 @@ export function whole(min: number, max: number, fallback: number | undefined) {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) {
       const range = max === Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
-      badValue(name, range, raw, fallback === undefined ? `Set it to ${range}, or unset it.` : `Set it to ${range}, or unset it for the default (${fallback}).`);
+      badValue(
+        name,
+        range,
+        raw,
+        fallback === undefined ? `Set it to ${range}, or unset it.` : `Set it to ${range}, or unset it for the default (${fallback}).`,
+      );
     }
     return n;
   };
@@ -87,7 +92,8 @@ export const seconds =
   (raw: string | undefined, name: string): number => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isFinite(n) || n < 0) badValue(name, 'a number of seconds ≥ 0', raw, `Set it to a number of seconds, or unset it for the default (${fallback}).`);
+    if (!Number.isFinite(n) || n < 0)
+      badValue(name, 'a number of seconds ≥ 0', raw, `Set it to a number of seconds, or unset it for the default (${fallback}).`);
     return n;
   };
 
@@ -102,7 +108,11 @@ export const oneOf =
     return v as V;
   };
 
-export const list = (raw: string | undefined): readonly string[] => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+export const list = (raw: string | undefined): readonly string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function json(name: string, raw: string): unknown {
   try {

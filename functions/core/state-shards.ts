@@ -54,7 +54,9 @@ export function splitByShard(batch: ReadingBatch, shards: number): Array<{ reado
 /** Checks a configured shard count; throws with what to do. */
 export function checkShards(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1 || value > MAX_STATE_SHARDS) {
-    throw new Error(`${name} must be a whole number from 1 to ${MAX_STATE_SHARDS}; got ${value}. It must not change while sites have alarm state (their state would start fresh).`);
+    throw new Error(
+      `${name} must be a whole number from 1 to ${MAX_STATE_SHARDS}; got ${value}. It must not change while sites have alarm state (their state would start fresh).`,
+    );
   }
   return value;
 }

@@ -43,7 +43,10 @@ export function parseTagCatalog(input: string | unknown): CatalogResult {
     const key = `${entry.site}\n${kks.kks.code}`;
     const earlier = firstAt.get(key);
     if (earlier !== undefined) {
-      return void problems.push({ path: `tags[${i}].tag`, reason: `${kks.kks.code} at site ${entry.site} is already listed at tags[${earlier}]; keep one entry` });
+      return void problems.push({
+        path: `tags[${i}].tag`,
+        reason: `${kks.kks.code} at site ${entry.site} is already listed at tags[${earlier}]; keep one entry`,
+      });
     }
     firstAt.set(key, i);
     const normalised: CatalogEntry = { ...entry, tag: kks.kks.code, kks: kks.kks };

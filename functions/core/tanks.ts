@@ -52,10 +52,7 @@ export function stockAt(tank: Pick<Tank, 'strapping' | 'capacity'>, level: numbe
  * tank's site, a strapping table that only rises, and (site, tank) unique. `hasTag` answers
  * whether (site, normalised tag) is in the catalog's `tags`.
  */
-export function checkTanks(
-  entries: readonly TankEntry[],
-  hasTag: (site: string, tag: string) => boolean,
-): { tanks: Tank[]; problems: Problem[] } {
+export function checkTanks(entries: readonly TankEntry[], hasTag: (site: string, tag: string) => boolean): { tanks: Tank[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const tanks: Tank[] = [];
   const firstAt = new Map<string, number>();
@@ -64,7 +61,11 @@ export function checkTanks(
     const before = problems.length;
     const key = `${entry.site}\n${entry.tank}`;
     const earlier = firstAt.get(key);
-    if (earlier !== undefined) problems.push({ path: joinPath(base, 'tank'), reason: `tank ${entry.tank} at site ${entry.site} is already listed at tanks[${earlier}]; keep one entry` });
+    if (earlier !== undefined)
+      problems.push({
+        path: joinPath(base, 'tank'),
+        reason: `tank ${entry.tank} at site ${entry.site} is already listed at tanks[${earlier}]; keep one entry`,
+      });
     else firstAt.set(key, i);
     const tag = (path: string, raw: string): string => {
       const kks = parseKks(raw);
@@ -83,8 +84,16 @@ export function checkTanks(
     entry.strapping.forEach((point, j) => {
       if (j === 0) return;
       const prev = entry.strapping[j - 1]!;
-      if (!(point.level > prev.level)) problems.push({ path: `${base}.strapping[${j}].level`, reason: `level ${point.level} must be above the previous point's ${prev.level}; list the table in rising order` });
-      else if (point.volume < prev.volume) problems.push({ path: `${base}.strapping[${j}].volume`, reason: `volume ${point.volume} is below the previous point's ${prev.volume}; a tank holds more as it fills` });
+      if (!(point.level > prev.level))
+        problems.push({
+          path: `${base}.strapping[${j}].level`,
+          reason: `level ${point.level} must be above the previous point's ${prev.level}; list the table in rising order`,
+        });
+      else if (point.volume < prev.volume)
+        problems.push({
+          path: `${base}.strapping[${j}].volume`,
+          reason: `volume ${point.volume} is below the previous point's ${prev.volume}; a tank holds more as it fills`,
+        });
     });
     if (problems.length === before) {
       tanks.push({ ...entry, levelTag, inflowTags, outflowTags, volumeUnit: entry.volumeUnit ?? 'm3' });

@@ -65,7 +65,10 @@ function checkBands(entry: TariffEntry, base: string, problems: Problem[]): void
   const owner = new Map<string, number>();
   entry.bands.forEach((band, j) => {
     if (band.toHour <= band.fromHour) {
-      problems.push({ path: `${base}.bands[${j}].toHour`, reason: `toHour ${band.toHour} must be after fromHour ${band.fromHour}; a band that spans midnight is two bands (e.g. 22–24 and 0–6)` });
+      problems.push({
+        path: `${base}.bands[${j}].toHour`,
+        reason: `toHour ${band.toHour} must be after fromHour ${band.fromHour}; a band that spans midnight is two bands (e.g. 22–24 and 0–6)`,
+      });
       return;
     }
     for (const day of band.days) {
@@ -73,7 +76,10 @@ function checkBands(entry: TariffEntry, base: string, problems: Problem[]): void
         const key = `${day} ${h}`;
         const earlier = owner.get(key);
         if (earlier !== undefined) {
-          problems.push({ path: `${base}.bands[${j}]`, reason: `${day} ${h}:00 is already in bands[${earlier}] (${entry.bands[earlier]!.band}); each weekday hour belongs to one band` });
+          problems.push({
+            path: `${base}.bands[${j}]`,
+            reason: `${day} ${h}:00 is already in bands[${earlier}] (${entry.bands[earlier]!.band}); each weekday hour belongs to one band`,
+          });
           return;
         }
         owner.set(key, j);
@@ -82,7 +88,13 @@ function checkBands(entry: TariffEntry, base: string, problems: Problem[]): void
   });
   const missing = WEEKDAYS.flatMap((d) => Array.from({ length: 24 }, (_, h) => `${d} ${h}`)).filter((k) => !owner.has(k));
   if (missing.length > 0) {
-    problems.push({ path: `${base}.bands`, reason: `${missing.length} weekday hour(s) have no band, e.g. ${missing.slice(0, 3).map((k) => `${k}:00`).join(', ')}; every hour of the week needs a price` });
+    problems.push({
+      path: `${base}.bands`,
+      reason: `${missing.length} weekday hour(s) have no band, e.g. ${missing
+        .slice(0, 3)
+        .map((k) => `${k}:00`)
+        .join(', ')}; every hour of the week needs a price`,
+    });
   }
 }
 
@@ -95,11 +107,19 @@ export function parseTariffs(input: string | unknown): TariffsResult {
   const bySite = new Map<string, number[]>();
   value.tariffs.forEach((entry, i) => {
     const base = `tariffs[${i}]`;
-    if (!validTimeZone(entry.timeZone)) problems.push({ path: `${base}.timeZone`, reason: `${JSON.stringify(entry.timeZone)} is not an IANA time zone; use a name such as "Europe/Berlin" or "Etc/UTC"` });
+    if (!validTimeZone(entry.timeZone))
+      problems.push({
+        path: `${base}.timeZone`,
+        reason: `${JSON.stringify(entry.timeZone)} is not an IANA time zone; use a name such as "Europe/Berlin" or "Etc/UTC"`,
+      });
     if (!validDate(entry.validFrom)) problems.push({ path: `${base}.validFrom`, reason: `${entry.validFrom} is not a calendar date` });
     if (entry.validTo !== undefined) {
       if (!validDate(entry.validTo)) problems.push({ path: `${base}.validTo`, reason: `${entry.validTo} is not a calendar date` });
-      else if (entry.validTo <= entry.validFrom) problems.push({ path: `${base}.validTo`, reason: `validTo ${entry.validTo} must be after validFrom ${entry.validFrom} (validTo is the first day it no longer applies)` });
+      else if (entry.validTo <= entry.validFrom)
+        problems.push({
+          path: `${base}.validTo`,
+          reason: `validTo ${entry.validTo} must be after validFrom ${entry.validFrom} (validTo is the first day it no longer applies)`,
+        });
     }
     checkBands(entry, base, problems);
     bySite.set(entry.site, [...(bySite.get(entry.site) ?? []), i]);
@@ -110,10 +130,16 @@ export function parseTariffs(input: string | unknown): TariffsResult {
       const prev = entries[k - 1]!;
       const cur = entries[k]!;
       if (prev.e.validTo === undefined || prev.e.validTo > cur.e.validFrom) {
-        problems.push({ path: `tariffs[${cur.i}].validFrom`, reason: `site ${site} already has tariffs[${prev.i}] (${prev.e.tariff}) valid on ${cur.e.validFrom}; end it with validTo: ${cur.e.validFrom}` });
+        problems.push({
+          path: `tariffs[${cur.i}].validFrom`,
+          reason: `site ${site} already has tariffs[${prev.i}] (${prev.e.tariff}) valid on ${cur.e.validFrom}; end it with validTo: ${cur.e.validFrom}`,
+        });
       }
       if (cur.e.timeZone !== prev.e.timeZone) {
-        problems.push({ path: `tariffs[${cur.i}].timeZone`, reason: `site ${site} has tariffs in ${prev.e.timeZone} and ${cur.e.timeZone}; a site has one time zone` });
+        problems.push({
+          path: `tariffs[${cur.i}].timeZone`,
+          reason: `site ${site} has tariffs in ${prev.e.timeZone} and ${cur.e.timeZone}; a site has one time zone`,
+        });
       }
     }
   }
@@ -125,10 +151,15 @@ export function parseTariffs(input: string | unknown): TariffsResult {
     if (!kks.ok) return void problems.push({ path: `${base}.tag`, reason: kks.reason });
     const key = `${meter.site}\n${kks.kks.code}`;
     const earlier = seen.get(key);
-    if (earlier !== undefined) return void problems.push({ path: `${base}.tag`, reason: `${kks.kks.code} at site ${meter.site} is already listed at meters[${earlier}]; keep one entry` });
+    if (earlier !== undefined)
+      return void problems.push({
+        path: `${base}.tag`,
+        reason: `${kks.kks.code} at site ${meter.site} is already listed at meters[${earlier}]; keep one entry`,
+      });
     seen.set(key, i);
     if (!bySite.has(meter.site)) problems.push({ path: `${base}.site`, reason: `no tariff for site ${meter.site}; add one under tariffs or fix the site` });
-    if (meter.kind === 'power' && meter.rolloverAt !== undefined) problems.push({ path: `${base}.rolloverAt`, reason: 'only a register (cumulative kWh counter) rolls over; remove rolloverAt or set kind: register' });
+    if (meter.kind === 'power' && meter.rolloverAt !== undefined)
+      problems.push({ path: `${base}.rolloverAt`, reason: 'only a register (cumulative kWh counter) rolls over; remove rolloverAt or set kind: register' });
     meters.push({ ...meter, tag: kks.kks.code });
   });
   if (problems.length > 0) return fail(problems);
@@ -167,5 +198,12 @@ export function tariffRows(t: Tariffs): TariffRow[] {
 }
 
 export function meterRows(t: Tariffs): EnergyMeterRow[] {
-  return t.meters.map((m) => ({ site: m.site, tag: m.tag, kind: m.kind, rollover_at: m.rolloverAt ?? null, description: m.description ?? null, tariffs_version: t.version }));
+  return t.meters.map((m) => ({
+    site: m.site,
+    tag: m.tag,
+    kind: m.kind,
+    rollover_at: m.rolloverAt ?? null,
+    description: m.description ?? null,
+    tariffs_version: t.version,
+  }));
 }

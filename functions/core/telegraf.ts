@@ -69,8 +69,7 @@ export function unwrapBody(data: Uint8Array): { ok: true; bytes: Uint8Array; lay
 
 function looksBase64(bytes: Uint8Array): boolean {
   if (bytes.byteLength === 0 || bytes.byteLength % 4 !== 0 || bytes.byteLength > MAX_INFLATED_BYTES) return false;
-  return BASE64.test(Buffer.from(bytes.subarray(0, Math.min(bytes.byteLength, 4096))).toString('latin1')) &&
-    BASE64.test(Buffer.from(bytes).toString('latin1'));
+  return BASE64.test(Buffer.from(bytes.subarray(0, Math.min(bytes.byteLength, 4096))).toString('latin1')) && BASE64.test(Buffer.from(bytes).toString('latin1'));
 }
 
 /** Whether these (unwrapped) bytes are Telegraf JSON rather than a ReadingBatch. */
@@ -79,8 +78,14 @@ export function isTelegrafJson(bytes: Uint8Array): boolean {
 }
 
 /** Maps one Telegraf JSON body (already unwrapped) to ReadingBatches, one per site. */
-export function decodeTelegraf(bytes: Uint8Array, attributes: Readonly<Record<string, string>>, now: Date, limits: BatchLimits = DEFAULT_BATCH_LIMITS): TelegrafResult {
-  if (bytes.byteLength > MAX_INFLATED_BYTES) return fail(`oversize: the Telegraf message is ${bytes.byteLength} bytes, above ${MAX_INFLATED_BYTES}; lower metric_batch_size`);
+export function decodeTelegraf(
+  bytes: Uint8Array,
+  attributes: Readonly<Record<string, string>>,
+  now: Date,
+  limits: BatchLimits = DEFAULT_BATCH_LIMITS,
+): TelegrafResult {
+  if (bytes.byteLength > MAX_INFLATED_BYTES)
+    return fail(`oversize: the Telegraf message is ${bytes.byteLength} bytes, above ${MAX_INFLATED_BYTES}; lower metric_batch_size`);
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(bytes));
@@ -118,7 +123,11 @@ export function decodeTelegraf(bytes: Uint8Array, attributes: Readonly<Record<st
     if (built.batch !== undefined) batches.push(built.batch);
   }
   if (batches.length === 0) {
-    return { ok: false, reason: summarise('no reading in this Telegraf message could be mapped; fix these metrics (see README "Connect a plant")', rejected), problems: rejected };
+    return {
+      ok: false,
+      reason: summarise('no reading in this Telegraf message could be mapped; fix these metrics (see README "Connect a plant")', rejected),
+      problems: rejected,
+    };
   }
   return { ok: true, batches, rejected, metrics: metrics.length };
 }
@@ -146,7 +155,11 @@ function mapMetric(metric: unknown, path: string, attributes: Readonly<Record<st
   if (site === undefined) {
     return bad(at('tags', 'site'), `metric "${metricName}" has no site: add the attribute site = "…" under [outputs.cloud_pubsub.attributes], or a site tag`);
   }
-  if (!SITE.test(site)) return bad(str(tags.site) !== undefined ? at('tags', 'site') : 'attributes.site', `${show(site)} is not a usable site name; use 1–64 characters from A–Z a–z 0–9 . _ - starting with a letter or digit`);
+  if (!SITE.test(site))
+    return bad(
+      str(tags.site) !== undefined ? at('tags', 'site') : 'attributes.site',
+      `${show(site)} is not a usable site name; use 1–64 characters from A–Z a–z 0–9 . _ - starting with a letter or digit`,
+    );
 
   const time = metricTime(metric.timestamp);
   if (typeof time !== 'string') return bad(at('timestamp'), time.reason);
@@ -156,7 +169,10 @@ function mapMetric(metric: unknown, path: string, attributes: Readonly<Record<st
   const qualityPath = qualityName !== undefined ? joinPath(at('fields'), qualityName) : at('tags', 'quality');
   const quality = qualityRaw === undefined ? 'good' : toQuality(qualityRaw);
   if (quality === undefined) {
-    return bad(qualityPath, `${show(qualityRaw)} is not a quality; send "good", "uncertain", "bad" or an OPC UA StatusCode (a number or text ending in "(0x…)")`);
+    return bad(
+      qualityPath,
+      `${show(qualityRaw)} is not a quality; send "good", "uncertain", "bad" or an OPC UA StatusCode (a number or text ending in "(0x…)")`,
+    );
   }
   const unit = str(tags.unit);
   const problems: Problem[] = [];
@@ -175,7 +191,10 @@ function mapMetric(metric: unknown, path: string, attributes: Readonly<Record<st
   if (kksTag !== undefined) {
     const field = 'value' in fields ? 'value' : valueFields.length === 1 ? valueFields[0]! : undefined;
     if (field === undefined) {
-      return bad(at('fields'), `metric "${metricName}" is tagged kks=${kksTag} but has ${valueFields.length} value fields (${valueFields.join(', ') || 'none'}); name the value field "value" or keep one field per metric`);
+      return bad(
+        at('fields'),
+        `metric "${metricName}" is tagged kks=${kksTag} but has ${valueFields.length} value fields (${valueFields.join(', ') || 'none'}); name the value field "value" or keep one field per metric`,
+      );
     }
     push(kksTag, at('tags', 'kks'), field);
   } else {
@@ -226,14 +245,25 @@ function severity(code: number): Quality {
 function toValue(v: unknown): number | { reason: string } {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'boolean') return v ? 1 : 0; // coils and digital inputs
-  return { reason: `${show(v)} is not a number; readings carry numbers (booleans become 1/0): convert it in Telegraf (processors.converter) or drop the field (fieldexclude)` };
+  return {
+    reason: `${show(v)} is not a number; readings carry numbers (booleans become 1/0): convert it in Telegraf (processors.converter) or drop the field (fieldexclude)`,
+  };
 }
 
-function buildBatch(site: string, readings: Reading[], paths: MappedPaths[], host: string | undefined, now: Date, limits: BatchLimits): { batch?: ReadingBatch; problems: Problem[] } {
+function buildBatch(
+  site: string,
+  readings: Reading[],
+  paths: MappedPaths[],
+  host: string | undefined,
+  now: Date,
+  limits: BatchLimits,
+): { batch?: ReadingBatch; problems: Problem[] } {
   const problems: Problem[] = [];
   if (readings.length === 0) return { problems };
   if (readings.length > MAX_READINGS_PER_BATCH) {
-    return { problems: [{ path: '', reason: `site ${site}: ${readings.length} readings in one message, above ${MAX_READINGS_PER_BATCH}; lower metric_batch_size` }] };
+    return {
+      problems: [{ path: '', reason: `site ${site}: ${readings.length} readings in one message, above ${MAX_READINGS_PER_BATCH}; lower metric_batch_size` }],
+    };
   }
   const first = candidate(site, readings, host, now);
   const checked = validateBatch(first, now, limits);

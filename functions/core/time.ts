@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
 export function parseRfc3339(text: string): number {
   if (text.length === 24 && text.charCodeAt(19) === 46 && text.charCodeAt(23) === 90) {
     const ms = parseCanonical(text);
-    if (ms === ms) return ms; // not NaN; else the general reader decides (and says NaN too, or reads a leap second)
+    if (!Number.isNaN(ms)) return ms; // else the general reader decides (and says NaN too, or reads a leap second)
   }
   return parseGeneral(text);
 }
@@ -29,14 +29,47 @@ let lastMonthDays = 0;
  * no loops. NaN for anything else in that shape, including a leap second (parseGeneral reads it).
  */
 function parseCanonical(text: string): number {
-  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return NaN;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58)
+    return NaN;
   // Written out, not as helper calls: a call per digit exceeds what the JIT inlines here.
-  const y0 = text.charCodeAt(0) - 48, y1 = text.charCodeAt(1) - 48, y2 = text.charCodeAt(2) - 48, y3 = text.charCodeAt(3) - 48;
-  const mo0 = text.charCodeAt(5) - 48, mo1 = text.charCodeAt(6) - 48, d0 = text.charCodeAt(8) - 48, d1 = text.charCodeAt(9) - 48;
-  const h0 = text.charCodeAt(11) - 48, h1 = text.charCodeAt(12) - 48, mi0 = text.charCodeAt(14) - 48, mi1 = text.charCodeAt(15) - 48;
-  const s0 = text.charCodeAt(17) - 48, s1 = text.charCodeAt(18) - 48, f0 = text.charCodeAt(20) - 48, f1 = text.charCodeAt(21) - 48, f2 = text.charCodeAt(22) - 48;
+  const y0 = text.charCodeAt(0) - 48,
+    y1 = text.charCodeAt(1) - 48,
+    y2 = text.charCodeAt(2) - 48,
+    y3 = text.charCodeAt(3) - 48;
+  const mo0 = text.charCodeAt(5) - 48,
+    mo1 = text.charCodeAt(6) - 48,
+    d0 = text.charCodeAt(8) - 48,
+    d1 = text.charCodeAt(9) - 48;
+  const h0 = text.charCodeAt(11) - 48,
+    h1 = text.charCodeAt(12) - 48,
+    mi0 = text.charCodeAt(14) - 48,
+    mi1 = text.charCodeAt(15) - 48;
+  const s0 = text.charCodeAt(17) - 48,
+    s1 = text.charCodeAt(18) - 48,
+    f0 = text.charCodeAt(20) - 48,
+    f1 = text.charCodeAt(21) - 48,
+    f2 = text.charCodeAt(22) - 48;
   // A non-digit is below 0 or above 9 after - 48: as unsigned (>>> 0), above 9.
-  if (y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || mo0 >>> 0 > 9 || mo1 >>> 0 > 9 || d0 >>> 0 > 9 || d1 >>> 0 > 9 || h0 >>> 0 > 9 || h1 >>> 0 > 9 || mi0 >>> 0 > 9 || mi1 >>> 0 > 9 || s0 >>> 0 > 9 || s1 >>> 0 > 9 || f0 >>> 0 > 9 || f1 >>> 0 > 9 || f2 >>> 0 > 9) return NaN;
+  if (
+    y0 >>> 0 > 9 ||
+    y1 >>> 0 > 9 ||
+    y2 >>> 0 > 9 ||
+    y3 >>> 0 > 9 ||
+    mo0 >>> 0 > 9 ||
+    mo1 >>> 0 > 9 ||
+    d0 >>> 0 > 9 ||
+    d1 >>> 0 > 9 ||
+    h0 >>> 0 > 9 ||
+    h1 >>> 0 > 9 ||
+    mi0 >>> 0 > 9 ||
+    mi1 >>> 0 > 9 ||
+    s0 >>> 0 > 9 ||
+    s1 >>> 0 > 9 ||
+    f0 >>> 0 > 9 ||
+    f1 >>> 0 > 9 ||
+    f2 >>> 0 > 9
+  )
+    return NaN;
   const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
   const month = mo0 * 10 + mo1;
   const day = d0 * 10 + d1;
@@ -63,8 +96,11 @@ export function parseGeneral(text: string): number {
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
   if (
-    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || // - - T
-    text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || // : :
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 || // - - T
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 || // : :
     !(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 60)
   ) {
     return NaN; // NaN from a non-digit fails every comparison above

@@ -26,7 +26,9 @@ async function readConfig(ctx: DailyContext, name: string): Promise<string | und
 
 /** Rows of BigQuery `tank_strapping`: one per point of each tank's table. */
 export function strappingRows(catalog: Catalog): Record<string, unknown>[] {
-  return catalog.tanks.flatMap((t) => t.strapping.map((p) => ({ site: t.site, tank: t.tank, level: p.level, volume: p.volume, catalog_version: catalog.version })));
+  return catalog.tanks.flatMap((t) =>
+    t.strapping.map((p) => ({ site: t.site, tank: t.tank, level: p.level, volume: p.volume, catalog_version: catalog.version })),
+  );
 }
 
 /** Rows of BigQuery `tanks` from a checked catalog. */
@@ -57,7 +59,10 @@ export async function refreshAnalytics(ctx: DailyContext): Promise<AnalyticsRepo
     const tariffsText = await readConfig(ctx, OBJECTS.tariffs);
     if (tariffsText !== undefined) {
       const parsed = parseTariffs(tariffsText);
-      if (!parsed.ok) warnings.push(`gs://${ctx.config.name}/${OBJECTS.tariffs}: ${parsed.reason}. tariffs and energy_meters keep their previous rows until it is fixed (check it with plantlake tariffs validate).`);
+      if (!parsed.ok)
+        warnings.push(
+          `gs://${ctx.config.name}/${OBJECTS.tariffs}: ${parsed.reason}. tariffs and energy_meters keep their previous rows until it is fixed (check it with plantlake tariffs validate).`,
+        );
       else {
         const grid = tariffRows(parsed.tariffs);
         const meters = meterRows(parsed.tariffs);

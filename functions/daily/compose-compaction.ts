@@ -56,7 +56,13 @@ export async function linesDigest(zone: RawZone, names: readonly string[]): Prom
  */
 export async function holdsExactly(zone: RawZone, target: RawObject, sources: readonly RawObject[]): Promise<boolean> {
   if (isConcatenationOf(target, sources)) return true;
-  const [t, s] = await Promise.all([linesDigest(zone, [target.name]), linesDigest(zone, sources.map((o) => o.name))]);
+  const [t, s] = await Promise.all([
+    linesDigest(zone, [target.name]),
+    linesDigest(
+      zone,
+      sources.map((o) => o.name),
+    ),
+  ]);
   return t.lines === s.lines && t.sha256 === s.sha256;
 }
 
@@ -76,9 +82,7 @@ async function composeInto(zone: RawZone, group: CompactionGroup): Promise<{ tar
     const results = await mapLimit(steps, ZONE_REQUESTS_AT_ONCE, (step) =>
       zone.compose(step.sources, step.into, {
         ...NDJSON_GZIP,
-        ...(last
-          ? { metadata: { [COMPACTION_META.sourcesSum]: group.sourcesSum, [COMPACTION_META.sourcesCount]: String(group.sourcesCount) } }
-          : {}),
+        ...(last ? { metadata: { [COMPACTION_META.sourcesSum]: group.sourcesSum, [COMPACTION_META.sourcesCount]: String(group.sourcesCount) } } : {}),
       }),
     );
     if (!last) {

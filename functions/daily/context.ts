@@ -24,7 +24,10 @@ export interface DailyContext {
 
 /** `20240301T020000Z-1a2b3c4d`: sortable, unique enough for concurrent operators. */
 export function newRunId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
 }
 
 export async function createContext(

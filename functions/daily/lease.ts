@@ -119,11 +119,14 @@ export async function acquireLease(bucket: Bucket, options: LeaseOptions): Promi
     }
     const waited = Date.now() - started;
     if (waited >= (options.waitMs ?? 0)) {
-      options.log.warn(`the daily lease is held by ${current.record.holder} (run ${current.record.runId}) since ${current.record.since}; run ${options.runId} did not start`, {
-        event: LOG_EVENTS.dailyLeaseHeld,
-        outcome: 'refused',
-        lease: current.record,
-      });
+      options.log.warn(
+        `the daily lease is held by ${current.record.holder} (run ${current.record.runId}) since ${current.record.since}; run ${options.runId} did not start`,
+        {
+          event: LOG_EVENTS.dailyLeaseHeld,
+          outcome: 'refused',
+          lease: current.record,
+        },
+      );
       throw new LeaseHeldError(current.record, waited);
     }
     await new Promise((r) => setTimeout(r, Math.min(options.pollMs ?? 5_000, Math.max(1, (options.waitMs ?? 0) - waited))));
@@ -142,24 +145,27 @@ function holdLease(
   let generation = firstGeneration;
   let held = true;
   let renewing: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    renewing = (async () => {
-      if (!held) return;
-      try {
-        generation = await write(recordAt(first.since), generation);
-      } catch (err) {
-        held = false;
-        clearInterval(timer);
-        // 412: someone took the lease over (we were presumed dead); the run goes on (days
-        // replace atomically, so overlapping is safe, only wasteful) but says so.
-        options.log.error(
-          `daily run ${first.runId} lost its lease (${isPreconditionFailed(err) ? 'another run took it over' : (err as Error).message}); ` +
-            'it finishes its work, but another run may now overlap with it',
-          { event: LOG_EVENTS.dailyLeaseHeld, outcome: 'lost' },
-        );
-      }
-    })();
-  }, Math.max(1_000, Math.floor(ttlMs / 3)));
+  const timer = setInterval(
+    () => {
+      renewing = (async () => {
+        if (!held) return;
+        try {
+          generation = await write(recordAt(first.since), generation);
+        } catch (err) {
+          held = false;
+          clearInterval(timer);
+          // 412: someone took the lease over (we were presumed dead); the run goes on (days
+          // replace atomically, so overlapping is safe, only wasteful) but says so.
+          options.log.error(
+            `daily run ${first.runId} lost its lease (${isPreconditionFailed(err) ? 'another run took it over' : (err as Error).message}); ` +
+              'it finishes its work, but another run may now overlap with it',
+            { event: LOG_EVENTS.dailyLeaseHeld, outcome: 'lost' },
+          );
+        }
+      })();
+    },
+    Math.max(1_000, Math.floor(ttlMs / 3)),
+  );
   timer.unref();
   return {
     record: first,

@@ -74,7 +74,10 @@ async function lifecycleOfDay(ctx: DailyContext, plan: DayLifecycle, counts: Cou
   }
   if (plan.deleteAll) {
     await timed(ctx.timings, 'retention', async () => {
-      await deleteAll(zone, objects.map((o) => o.name));
+      await deleteAll(
+        zone,
+        objects.map((o) => o.name),
+      );
       counts.deleted += objects.length;
     });
   }

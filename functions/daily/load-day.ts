@@ -163,5 +163,8 @@ export async function loadDay(ctx: DailyContext, staging: Staging, target: DayTo
 function auditedBadRows(bad: readonly BadRow[]): BadRow[] {
   if (bad.length <= MAX_AUDITED_BAD_ROWS) return [...bad];
   const kept = bad.slice(0, MAX_AUDITED_BAD_ROWS - 1);
-  return [...kept, { file: '(more)', line: 0, reason: `${bad.length - kept.length} more bad rows in the same files, not listed here (only the first 999 are kept)` }];
+  return [
+    ...kept,
+    { file: '(more)', line: 0, reason: `${bad.length - kept.length} more bad rows in the same files, not listed here (only the first 999 are kept)` },
+  ];
 }

@@ -188,11 +188,7 @@ export interface LifecycleOptions {
  * Coldline. Anything else is left alone: an object of a day not loaded is never compacted and
  * never leaves Standard.
  */
-export function planLifecycle(
-  listings: readonly DayListing[],
-  loadedFingerprint: (day: string) => string | null,
-  options: LifecycleOptions,
-): LifecyclePlan {
+export function planLifecycle(listings: readonly DayListing[], loadedFingerprint: (day: string) => string | null, options: LifecycleOptions): LifecyclePlan {
   const days: DayLifecycle[] = [];
   const notLoaded: string[] = [];
   const compactAge = Math.min(options.compactAgeDays ?? options.coldlineAgeDays, options.coldlineAgeDays);
@@ -208,7 +204,12 @@ export function planLifecycle(
     const deleteAll = options.retentionDays !== undefined && age > options.retentionDays;
     const pending = pendingCompactions(objects);
     const compactions = compactionGroups(objects, options.maxCompactedBytes);
-    const needsWork = pending.length > 0 || compactions.length > 0 || (work?.length ?? 0) > 0 || (pastColdline && objects.some((o) => o.storageClass !== 'COLDLINE')) || deleteAll;
+    const needsWork =
+      pending.length > 0 ||
+      compactions.length > 0 ||
+      (work?.length ?? 0) > 0 ||
+      (pastColdline && objects.some((o) => o.storageClass !== 'COLDLINE')) ||
+      deleteAll;
     if (!needsWork) continue;
     days.push({ day, fingerprint, pending, compactions, moveToColdline: pastColdline, deleteAll });
   }

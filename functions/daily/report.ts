@@ -84,7 +84,8 @@ export function runMessage(r: Omit<RunReport, 'message'>): string {
   ];
   const bad = loaded.reduce((n, d) => n + d.badRows, 0);
   if (bad > 0) parts.push(`${bad} bad row(s) skipped and listed in load_audit.bad_rows`);
-  if (r.deferred.length > 0) parts.push(`${r.deferred.length} day(s) deferred to the next run (time budget): ${r.deferred.join(', ')}; run \`plantlake backfill\` to load them now`);
+  if (r.deferred.length > 0)
+    parts.push(`${r.deferred.length} day(s) deferred to the next run (time budget): ${r.deferred.join(', ')}; run \`plantlake backfill\` to load them now`);
   if (r.skipped.length > 0) parts.push(`${r.skipped.length} day(s) skipped: ${r.skipped.map((s) => s.day).join(', ')}`);
   for (const d of failed) parts.push(`FAILED ${d.day}: ${d.error ?? 'unknown error'}`);
   return parts.join('; ');

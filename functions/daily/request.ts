@@ -34,7 +34,8 @@ export function parseDailyRequest(body: unknown): RequestResult {
   const unknown = Object.keys(o).filter((k) => !KEYS.has(k));
   if (unknown.length > 0) return { ok: false, reason: `unknown field(s) ${unknown.join(', ')}; ${USAGE}` };
   for (const k of ['from', 'to'] as const) {
-    if (o[k] !== undefined && (typeof o[k] !== 'string' || !isDay(o[k] as string))) return { ok: false, reason: `${k} must be a day YYYY-MM-DD; got ${JSON.stringify(o[k])}` };
+    if (o[k] !== undefined && (typeof o[k] !== 'string' || !isDay(o[k] as string)))
+      return { ok: false, reason: `${k} must be a day YYYY-MM-DD; got ${JSON.stringify(o[k])}` };
   }
   for (const k of ['force', 'lifecycle'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') return { ok: false, reason: `${k} must be true or false; got ${JSON.stringify(o[k])}` };

@@ -55,7 +55,8 @@ export function lineChecker(kind: ObjectKind, day: string, site: string): (line:
     const row = value as Record<string, unknown>;
     for (const field of [rules.dayField, ...rules.otherTimes]) {
       // The row schema's time form allows second 60 (a batch may carry it); land stores it as :59.999.
-      if ((row[field] as string).slice(17, 19) === '60') return { ok: false, reason: `${field} ${String(row[field])} is a leap second, which a BigQuery TIMESTAMP cannot hold; land stores it as :59.999` };
+      if ((row[field] as string).slice(17, 19) === '60')
+        return { ok: false, reason: `${field} ${String(row[field])} is a leap second, which a BigQuery TIMESTAMP cannot hold; land stores it as :59.999` };
     }
     const ms = parseRfc3339(row[rules.dayField] as string);
     if (Number.isNaN(ms)) return { ok: false, reason: `${rules.dayField} ${JSON.stringify(row[rules.dayField])} is not a real date and time` };

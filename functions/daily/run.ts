@@ -12,7 +12,17 @@ import { utcDay } from '../core/time.ts';
 import { runLifecycle } from './lifecycle.ts';
 import { loadDay } from './load-day.ts';
 import { createStaging } from './staging.ts';
-import { auditStates, DEFAULT_COMPACT_AGE_DAYS, hasCompactionWork, planLifecycle, planLoads, type AuditRecord, type DayListing, type LifecyclePlan, type LoadPlan } from './plan.ts';
+import {
+  auditStates,
+  DEFAULT_COMPACT_AGE_DAYS,
+  hasCompactionWork,
+  planLifecycle,
+  planLoads,
+  type AuditRecord,
+  type DayListing,
+  type LifecyclePlan,
+  type LoadPlan,
+} from './plan.ts';
 import { auditQuery } from './replace-sql.ts';
 import { runMessage, runStatus, summaryFields, summarySeverity, type DayReport, type LifecycleReport, type RunReport, type TagsReport } from './report.ts';
 import { refreshTags } from './tags-refresh.ts';
@@ -71,7 +81,12 @@ export async function planRun(ctx: DailyContext, options: RunOptions): Promise<R
   const { rows } = await ctx.warehouse.query<{ day: string; status: string; source_fingerprint: string; finished_at: unknown }>(
     auditQuery(ctx.warehouse.ref(TABLES.loadAudit.name)),
   );
-  const records: AuditRecord[] = rows.map((r) => ({ day: r.day, status: r.status, fingerprint: r.source_fingerprint, finishedAt: cellText(r.finished_at) ?? '' }));
+  const records: AuditRecord[] = rows.map((r) => ({
+    day: r.day,
+    status: r.status,
+    fingerprint: r.source_fingerprint,
+    finishedAt: cellText(r.finished_at) ?? '',
+  }));
   const audit = auditStates(records);
   const today = utcDay(ctx.now().getTime());
   const loadOptions = {
@@ -89,7 +104,12 @@ export async function planRun(ctx: DailyContext, options: RunOptions): Promise<R
     // Only the scheduled run: an operator's lifecycle, backfill or rebuild lists every day it names.
     const windowed = options.mode === 'daily' && options.from === undefined && options.to === undefined && !options.force && !options.fullListing;
     const choice = windowed
-      ? daysToList(inRangeDays, audit, { today, highWaterDay: highWaterDay(records), coldlineAgeDays: ctx.settings.coldlineAgeDays, retentionDays: ctx.settings.retentionDays })
+      ? daysToList(inRangeDays, audit, {
+          today,
+          highWaterDay: highWaterDay(records),
+          coldlineAgeDays: ctx.settings.coldlineAgeDays,
+          retentionDays: ctx.settings.retentionDays,
+        })
       : { list: inRangeDays, notListed: [] };
     notListed = choice.notListed;
     const days = choice.list;
@@ -100,7 +120,8 @@ export async function planRun(ctx: DailyContext, options: RunOptions): Promise<R
       // A young loaded day is held for its compaction, at most COMPACTION_DAYS_HELD of them a run
       // (a lake of uncompacted days, at its first run with this design, compacts over a few runs
       // instead of holding them all in memory).
-      const compactNow = age > DEFAULT_COMPACT_AGE_DAYS && held < COMPACTION_DAYS_HELD && hasCompactionWork(listed.objects, ctx.settings.maxCompactedBytes, listed.work);
+      const compactNow =
+        age > DEFAULT_COMPACT_AGE_DAYS && held < COMPACTION_DAYS_HELD && hasCompactionWork(listed.objects, ctx.settings.maxCompactedBytes, listed.work);
       if (compactNow) held += 1;
       const needed = plan.load.length > 0 || plan.skipped.length > 0 || age > ctx.settings.coldlineAgeDays || compactNow;
       const work = listed.work.map((w) => w.name);
@@ -109,10 +130,16 @@ export async function planRun(ctx: DailyContext, options: RunOptions): Promise<R
   });
   const newestFirst = <T>(items: T[], day: (t: T) => string) => items.sort((a, b) => (day(a) < day(b) ? 1 : -1));
   const loads: LoadPlan = {
-    load: newestFirst(per.flatMap((p) => p.plan.load), (d) => d.day),
+    load: newestFirst(
+      per.flatMap((p) => p.plan.load),
+      (d) => d.day,
+    ),
     // A day not listed this run is loaded and was unchanged when last listed (listing-window.ts).
     upToDate: newestFirst([...per.flatMap((p) => p.plan.upToDate), ...notListed], (d) => d),
-    skipped: newestFirst(per.flatMap((p) => p.plan.skipped), (d) => d.day),
+    skipped: newestFirst(
+      per.flatMap((p) => p.plan.skipped),
+      (d) => d.day,
+    ),
   };
   return { listings: per.map((p) => p.listing), ignored: per.flatMap((p) => p.ignored), loads, audit, notListed };
 }
@@ -189,7 +216,9 @@ async function runPlanned(ctx: DailyContext, options: RunOptions, startedAt: Dat
   await options.onPlan?.(plan);
   const warnings: string[] = [];
   if (plan.ignored.length > 0) {
-    warnings.push(`${plan.ignored.length} object(s) under readings/ or alarm-events/ are not raw data objects and were left alone, e.g. ${plan.ignored.slice(0, 3).join(', ')}`);
+    warnings.push(
+      `${plan.ignored.length} object(s) under readings/ or alarm-events/ are not raw data objects and were left alone, e.g. ${plan.ignored.slice(0, 3).join(', ')}`,
+    );
   }
   if (options.mode === 'rebuild' && options.from !== undefined && plan.loads.load.length === 0 && plan.loads.skipped.length === 0) {
     warnings.push(`no raw objects for ${dayRange(options.from, options.to ?? options.from).join(', ')}; nothing to rebuild`);

@@ -54,12 +54,14 @@ export async function stageDirect(
   const a = ctx.warehouse.ref(staging.tables['alarm-events']);
   // One query, one scan of each staging table (on BigQuery it reads the staged time columns:
   // about 0.7 GB a day at R1, a few cents a month).
-  const { rows, jobId } = await timed(ctx.timings, 'rowChecks', () => ctx.warehouse.query<CountRow>(
-    `SELECT r.n AS readings, r.off_day AS readings_off_day, a.n AS alarm_events, a.off_day AS alarm_events_off_day, a.ids AS event_ids
+  const { rows, jobId } = await timed(ctx.timings, 'rowChecks', () =>
+    ctx.warehouse.query<CountRow>(
+      `SELECT r.n AS readings, r.off_day AS readings_off_day, a.n AS alarm_events, a.off_day AS alarm_events_off_day, a.ids AS event_ids
 FROM (SELECT COUNT(*) AS n, COUNTIF(ts < @start OR ts >= @end) AS off_day FROM \`${r}\`) AS r
 CROSS JOIN (SELECT COUNT(*) AS n, COUNTIF(reading_ts < @start OR reading_ts >= @end) AS off_day, COUNT(DISTINCT event_id) AS ids FROM \`${a}\`) AS a`,
-    { start: ctx.warehouse.timestamp(start), end: ctx.warehouse.timestamp(end) },
-  ));
+      { start: ctx.warehouse.timestamp(start), end: ctx.warehouse.timestamp(end) },
+    ),
+  );
   jobIds.push(jobId);
   const c = rows[0]!;
   const offDay = Number(c.readings_off_day) + Number(c.alarm_events_off_day);

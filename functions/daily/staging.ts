@@ -39,8 +39,7 @@ export function createStaging(warehouse: Warehouse, runId: string, log: Logger, 
   let created = false;
   let extendedAt = 0;
   let days = 0;
-  const truncate = () =>
-    warehouse.query(`TRUNCATE TABLE \`${warehouse.ref(tables.readings)}\`; TRUNCATE TABLE \`${warehouse.ref(tables['alarm-events'])}\`;`);
+  const truncate = () => warehouse.query(`TRUNCATE TABLE \`${warehouse.ref(tables.readings)}\`; TRUNCATE TABLE \`${warehouse.ref(tables['alarm-events'])}\`;`);
   return {
     get tables() {
       return tables;

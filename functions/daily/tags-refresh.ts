@@ -23,7 +23,10 @@ async function readCatalog(ctx: DailyContext): Promise<{ input: CatalogInput; wa
     const [bucketExists] = await ctx.config.exists();
     return bucketExists
       ? { input: { kind: 'absent' } }
-      : { input: { kind: 'absent' }, warning: `config bucket gs://${ctx.config.name} does not exist; tags carry no catalog fields. Check PLANTLAKE_CONFIG_BUCKET.` };
+      : {
+          input: { kind: 'absent' },
+          warning: `config bucket gs://${ctx.config.name} does not exist; tags carry no catalog fields. Check PLANTLAKE_CONFIG_BUCKET.`,
+        };
   }
   const parsed = parseTagCatalog(text);
   if (parsed.ok) return { input: { kind: 'catalog', catalog: parsed.catalog } };

@@ -67,7 +67,12 @@ export function createDetect(options: DetectOptions): DetectHandler {
     const decoded = decodeReadingsMessage(message.data, message.attributes, at, options.batchLimits);
     if (!decoded.ok) {
       // land quarantines the same message with this reason; detect has nothing to evaluate.
-      log.info(`skipped invalid batch (land quarantines it): ${decoded.reason}`, { event: 'detect.batch', outcome: 'skipped-invalid', reason: decoded.reason, ...ids });
+      log.info(`skipped invalid batch (land quarantines it): ${decoded.reason}`, {
+        event: 'detect.batch',
+        outcome: 'skipped-invalid',
+        reason: decoded.reason,
+        ...ids,
+      });
       return;
     }
     // A Telegraf message may hold several sites: one batch each, evaluated in turn.

@@ -74,7 +74,7 @@ export function createLand(options: LandOptions): LandHandler {
         `land could not ${what} ${where(name)} (${cause}); the message is not acked, so Pub/Sub will deliver it again. ` +
           (kind === 'deployment'
             ? 'This is a deployment fault: check that the bucket exists and the function may create objects under readings/ and quarantine/ and read readings/.'
-            : 'If this persists, check Cloud Storage status and the function\'s network.'),
+            : "If this persists, check Cloud Storage status and the function's network."),
         { cause: err },
       );
     }
@@ -98,7 +98,16 @@ export function createLand(options: LandOptions): LandHandler {
       `batch id ${batch.batchId} of site ${batch.site} was reused with other readings on ${o.day} (a gateway whose batch counter restarted?): ` +
         `${where(o.name)} holds content sha256 ${String(theirs ?? 'unknown (written before content hashes)')}, this message ${o.contentHash}; ` +
         `landed it as ${where(o.conflictName)}. Nothing is dropped; give each gateway batch a unique id.`,
-      { event: 'land.batch-id-reused', batchId: batch.batchId, site: batch.site, day: o.day, existingSha256: theirs ?? null, sha256: o.contentHash, object: where(o.conflictName), ...messageFields(message) },
+      {
+        event: 'land.batch-id-reused',
+        batchId: batch.batchId,
+        site: batch.site,
+        day: o.day,
+        existingSha256: theirs ?? null,
+        sha256: o.contentHash,
+        object: where(o.conflictName),
+        ...messageFields(message),
+      },
     );
     return 'created-beside';
   }
@@ -120,18 +129,21 @@ export function createLand(options: LandOptions): LandHandler {
     }
     const created = outcomes.filter((o) => o !== 'exists').length;
     const beside = outcomes.filter((o) => o === 'created-beside').length;
-    log.info(`${created > 0 ? 'landed' : 'already landed'} batch ${batch.batchId} of site ${batch.site}: ${batch.readings.length} readings in ${planned.length} object(s)`, {
-      event: 'land.batch',
-      outcome: beside > 0 ? 'landed-beside-reused-id' : created > 0 ? 'landed' : 'already-landed',
-      batchId: batch.batchId,
-      site: batch.site,
-      source: batch.source,
-      readings: batch.readings.length,
-      objects: planned.map((o, i) => where(outcomes[i] === 'created-beside' ? o.conflictName : o.name)),
-      created,
-      ...messageFields(message),
-      durationMs: Math.round(performance.now() - started),
-    });
+    log.info(
+      `${created > 0 ? 'landed' : 'already landed'} batch ${batch.batchId} of site ${batch.site}: ${batch.readings.length} readings in ${planned.length} object(s)`,
+      {
+        event: 'land.batch',
+        outcome: beside > 0 ? 'landed-beside-reused-id' : created > 0 ? 'landed' : 'already-landed',
+        batchId: batch.batchId,
+        site: batch.site,
+        source: batch.source,
+        readings: batch.readings.length,
+        objects: planned.map((o, i) => where(outcomes[i] === 'created-beside' ? o.conflictName : o.name)),
+        created,
+        ...messageFields(message),
+        durationMs: Math.round(performance.now() - started),
+      },
+    );
     return undefined;
   }
 

@@ -32,7 +32,8 @@ export function alarmText(event: AlarmEvent, context: TextContext): AlarmText {
   const late = event.late === true;
   const title =
     (late ? 'LATE · ' : '') +
-    `${event.priority.toUpperCase()} · ${event.condition} ${event.transition} · ${event.tag}` + (entry?.description ? ` ${entry.description}` : '');
+    `${event.priority.toUpperCase()} · ${event.condition} ${event.transition} · ${event.tag}` +
+    (entry?.description ? ` ${entry.description}` : '');
   const summary = late ? `${lateLead(event)}: ${describe(event, v, unit)}` : describe(event, v, unit);
   const facts: Fact[] = [
     { name: 'Site', value: event.site },
@@ -45,9 +46,7 @@ export function alarmText(event: AlarmEvent, context: TextContext): AlarmText {
     { name: 'Reading time', value: utc(event.readingTs) },
     { name: 'Detected', value: utc(event.detectedAt) },
     { name: 'Environment', value: context.environment },
-    ...(context.throttledBefore > 0
-      ? [{ name: 'Throttled', value: `${context.throttledBefore} earlier activation(s) of this alarm were not notified` }]
-      : []),
+    ...(context.throttledBefore > 0 ? [{ name: 'Throttled', value: `${context.throttledBefore} earlier activation(s) of this alarm were not notified` }] : []),
     { name: 'Rules version', value: event.rulesVersion },
     { name: 'Event id', value: event.eventId },
   ];
@@ -68,10 +67,14 @@ function describe(event: AlarmEvent, v: (x: number | null) => string, unit: stri
   switch (event.condition) {
     case 'HH':
     case 'H':
-      return active ? `${v(event.value)} is above the ${event.condition} limit of ${limit}` : `back to normal: ${v(event.value)}, ${event.condition} limit ${limit}`;
+      return active
+        ? `${v(event.value)} is above the ${event.condition} limit of ${limit}`
+        : `back to normal: ${v(event.value)}, ${event.condition} limit ${limit}`;
     case 'L':
     case 'LL':
-      return active ? `${v(event.value)} is below the ${event.condition} limit of ${limit}` : `back to normal: ${v(event.value)}, ${event.condition} limit ${limit}`;
+      return active
+        ? `${v(event.value)} is below the ${event.condition} limit of ${limit}`
+        : `back to normal: ${v(event.value)}, ${event.condition} limit ${limit}`;
     case 'ROC':
       return active ? `changing faster than ${limit}/s (now ${v(event.value)})` : `rate of change back within ${limit}/s (now ${v(event.value)})`;
     case 'STALE':

@@ -21,7 +21,10 @@ import { webhookPayload } from './webhook-payload.ts';
 
 export interface NotifyOptions {
   readonly storage: Storage;
-  readonly settings: Pick<NotifySettings, 'rawBucket' | 'configBucket' | 'webhookUrl' | 'webhookFormat' | 'alarmEmails' | 'notifyThrottleSeconds' | 'environment'>;
+  readonly settings: Pick<
+    NotifySettings,
+    'rawBucket' | 'configBucket' | 'webhookUrl' | 'webhookFormat' | 'alarmEmails' | 'notifyThrottleSeconds' | 'environment'
+  >;
   readonly log: Logger;
   /** How long a checked tag catalog generation is trusted. */
   readonly catalogCheckEveryMs: number;
@@ -50,7 +53,10 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
       return r.ok ? { ok: true, value: r.catalog } : { ok: false, reason: r.reason };
     },
     onInvalid: (generation, reason) =>
-      log.error(`${where} generation ${generation} was not loaded; notifications use the previous catalog: ${reason}`, { event: 'notify.catalog-invalid', generation }),
+      log.error(`${where} generation ${generation} was not loaded; notifications use the previous catalog: ${reason}`, {
+        event: 'notify.catalog-invalid',
+        generation,
+      }),
   });
 
   async function catalogEntry(site: string, tag: string) {
@@ -58,7 +64,9 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
       return (await catalog.get())?.get(site, tag);
     } catch (err) {
       // A notification without the description beats no notification.
-      log.warn(`could not read the tag catalog ${where} (${err instanceof Error ? err.message : String(err)}); notifying without descriptions`, { event: 'notify.catalog-unavailable' });
+      log.warn(`could not read the tag catalog ${where} (${err instanceof Error ? err.message : String(err)}); notifying without descriptions`, {
+        event: 'notify.catalog-unavailable',
+      });
       return undefined;
     }
   }
@@ -74,20 +82,33 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
     try {
       const value: unknown = JSON.parse(message.data.toString('utf8'));
       if (!alarmEventSchema.check(value)) {
-        const problems = alarmEventSchema.problems(value).map((p) => `${p.path}: ${p.reason}`).join('; ');
+        const problems = alarmEventSchema
+          .problems(value)
+          .map((p) => `${p.path}: ${p.reason}`)
+          .join('; ');
         throw new Error(`not an AlarmEvent (${problems})`);
       }
       event = value;
     } catch (err) {
-      log.error(`dropped alert message ${message.messageId}: ${err instanceof Error ? err.message : String(err)}; only detect should publish to the alerts topic`, {
-        event: 'notify.invalid',
-        messageId: message.messageId,
-        attributes: message.attributes,
-      });
+      log.error(
+        `dropped alert message ${message.messageId}: ${err instanceof Error ? err.message : String(err)}; only detect should publish to the alerts topic`,
+        {
+          event: 'notify.invalid',
+          messageId: message.messageId,
+          attributes: message.attributes,
+        },
+      );
       return;
     }
 
-    const ids = { eventId: event.eventId, site: event.site, tag: event.tag, condition: event.condition, transition: event.transition, messageId: message.messageId };
+    const ids = {
+      eventId: event.eventId,
+      site: event.site,
+      tag: event.tag,
+      condition: event.condition,
+      transition: event.transition,
+      messageId: message.messageId,
+    };
     // Late data: the activation is told once, worded as past (alarm-text.ts); its clearing only
     // goes to history (alarm_events), so nobody is paged twice for something already over.
     if (event.late === true && event.transition === 'cleared') {
@@ -125,11 +146,14 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
       return;
     }
     if (claimed.decision === 'superseded') {
-      log.info(`dropped ${event.tag} ${event.condition} ${event.transition}: the later ${claimed.by.transition} ${claimed.by.eventId} of the same alarm was notified already`, {
-        event: 'notify.superseded',
-        ...ids,
-        supersededBy: claimed.by.eventId,
-      });
+      log.info(
+        `dropped ${event.tag} ${event.condition} ${event.transition}: the later ${claimed.by.transition} ${claimed.by.eventId} of the same alarm was notified already`,
+        {
+          event: 'notify.superseded',
+          ...ids,
+          supersededBy: claimed.by.eventId,
+        },
+      );
       throttle.markSent(event.eventId);
       return;
     }
@@ -143,7 +167,12 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
     const entry = await catalogEntry(event.site, event.tag);
     const text = alarmText(event, { entry, environment: settings.environment, throttledBefore: verdict.throttledBefore });
     if (!mailed.has(event.eventId)) {
-      const mail = notificationEntry(event, text, { entry, environment: settings.environment, recipients: settings.alarmEmails, throttledBefore: verdict.throttledBefore });
+      const mail = notificationEntry(event, text, {
+        entry,
+        environment: settings.environment,
+        recipients: settings.alarmEmails,
+        throttledBefore: verdict.throttledBefore,
+      });
       log.log(mail.severity, mail.message, mail.fields);
       mailed.add(event.eventId);
       if (mailed.size > 10_000) mailed.delete(mailed.values().next().value!);
@@ -151,7 +180,12 @@ export function createNotify(options: NotifyOptions): NotifyHandler {
     if (settings.webhookUrl !== undefined) {
       try {
         const sent = await postJson(settings.webhookUrl, webhookPayload(settings.webhookFormat, text), options.webhookRetry ?? DEFAULT_RETRY);
-        log.info(`sent ${event.tag} ${event.condition} ${event.transition} to the chat webhook`, { event: 'notify.webhook', ...ids, status: sent.status, attempts: sent.attempts });
+        log.info(`sent ${event.tag} ${event.condition} ${event.transition} to the chat webhook`, {
+          event: 'notify.webhook',
+          ...ids,
+          status: sent.status,
+          attempts: sent.attempts,
+        });
       } catch (err) {
         if (err instanceof WebhookError && err.permanent) {
           log.error(err.message, { event: 'notify.webhook-refused', ...ids, status: err.status });

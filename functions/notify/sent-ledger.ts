@@ -97,7 +97,11 @@ export function createLedger(bucket: Bucket, now: () => Date = () => new Date())
   }
   async function write(name: string, state: LedgerState, ifGenerationMatch: number): Promise<number> {
     const file = bucket.file(name);
-    await file.save(JSON.stringify(state), { resumable: false, preconditionOpts: { ifGenerationMatch }, metadata: { contentType: 'application/json', cacheControl: 'no-store' } });
+    await file.save(JSON.stringify(state), {
+      resumable: false,
+      preconditionOpts: { ifGenerationMatch },
+      metadata: { contentType: 'application/json', cacheControl: 'no-store' },
+    });
     // The upload's answer carries the new generation; ask only if it did not.
     return file.metadata.generation !== undefined ? Number(file.metadata.generation) : Number((await file.getMetadata())[0].generation);
   }

@@ -32,7 +32,15 @@ export function createPanelApp(options: PanelOptions): Hono<Env> {
   };
   const forbidden = (c: Context<Env>, site: string) => {
     options.log.warn(`${c.get('email')} was refused site ${site} (${c.req.path})`, { event: 'panel.forbidden', site, path: c.req.path });
-    return c.html(errorPage(403, 'Forbidden', `You (${c.get('email')}) may not see site ${site}. Ask the platform team to add you to the site's principals (stack config plantlake:panelSiteAccess; locally local/panel/identities.yaml).`, c.get('email')), 403);
+    return c.html(
+      errorPage(
+        403,
+        'Forbidden',
+        `You (${c.get('email')}) may not see site ${site}. Ask the platform team to add you to the site's principals (stack config plantlake:panelSiteAccess; locally local/panel/identities.yaml).`,
+        c.get('email'),
+      ),
+      403,
+    );
   };
   const siteViewOf = async (site: string) => siteView(site, await options.source.snapshot(site), await options.source.catalog());
 
@@ -52,7 +60,8 @@ export function createPanelApp(options: PanelOptions): Hono<Env> {
   const siteGate = async (c: Context<Env>, next: () => Promise<void>) => {
     const site = c.req.param('site') ?? '';
     if (!mayView(options.access, c.get('email'), site)) return forbidden(c, site);
-    if (!(await knownSites()).includes(site)) return c.html(errorPage(404, 'Unknown site', `There is no site ${site} in the catalog or the access config.`, c.get('email')), 404);
+    if (!(await knownSites()).includes(site))
+      return c.html(errorPage(404, 'Unknown site', `There is no site ${site} in the catalog or the access config.`, c.get('email')), 404);
     await next();
     return undefined;
   };
@@ -109,7 +118,10 @@ export function createPanelApp(options: PanelOptions): Hono<Env> {
             await sse.writeSSE({ event: 'regions', data: JSON.stringify(current.regions()) });
           }
         } catch (err) {
-          options.log.error(`live stream could not read a snapshot, retrying: ${err instanceof Error ? err.message : String(err)}`, { event: 'panel.stream-error', path: c.req.path });
+          options.log.error(`live stream could not read a snapshot, retrying: ${err instanceof Error ? err.message : String(err)}`, {
+            event: 'panel.stream-error',
+            path: c.req.path,
+          });
         }
         await sse.sleep(pollMs);
       }

@@ -37,7 +37,10 @@ export function createIapVerifier(options: IapVerifierOptions): IapVerifier {
   return {
     async verify(assertion) {
       if (assertion === undefined || assertion === '') {
-        return { ok: false, reason: `no ${IAP_HEADER} header: the panel is reached only through Identity-Aware Proxy; open it at its IAP address (locally: the URL npm start prints)` };
+        return {
+          ok: false,
+          reason: `no ${IAP_HEADER} header: the panel is reached only through Identity-Aware Proxy; open it at its IAP address (locally: the URL npm start prints)`,
+        };
       }
       let kid: string | undefined;
       try {

@@ -38,7 +38,9 @@ function tankRows(tanks: readonly TankRow[], now: number, withSite: boolean): st
   if (tanks.length === 0) return `<p class="none">no tanks in the catalog</p>`;
   const rows = tanks
     .map(
-      (t) => `<tr data-tank="${esc(t.site)}/${esc(t.tank)}" data-volume="${t.volume ?? ''}" data-level="${t.level ?? ''}">${withSite ? `<td><a href="/sites/${esc(t.site)}">${esc(t.site)}</a></td>` : ''}
+      (
+        t,
+      ) => `<tr data-tank="${esc(t.site)}/${esc(t.tank)}" data-volume="${t.volume ?? ''}" data-level="${t.level ?? ''}">${withSite ? `<td><a href="/sites/${esc(t.site)}">${esc(t.site)}</a></td>` : ''}
 <td>${esc(t.tank)}</td><td>${esc(t.product)}</td><td class="n">${fmtValue(t.level)} ${esc(t.levelUnit ?? '')}</td>
 <td class="n vol">${fmtVolume(t.volume)} ${esc(t.volumeUnit)}${t.outOfRange ? ' <span class="q-bad" title="level outside the strapping table">!</span>' : ''}</td>
 <td class="n">${fmtVolume(t.capacity)} ${esc(t.volumeUnit)}</td><td>${percentBar(t.percentFull)}${fmtPercent(t.percentFull)}</td><td>${age(t.ts, now)}</td></tr>`,
@@ -53,7 +55,9 @@ export function siteRegions(view: SiteView, now: number): Record<string, string>
       ? '<p class="none">no active alarms</p>'
       : `<table><tr><th>priority</th><th>tag</th><th>condition</th><th>value</th><th>limit</th><th>since</th></tr>${view.alarms
           .map(
-            (a) => `<tr class="alarm" data-alarm="${esc(a.tag)}/${a.condition}"><td><span class="badge p-${a.priority ?? 'low'}">${a.priority ?? 'unknown'}</span></td>
+            (
+              a,
+            ) => `<tr class="alarm" data-alarm="${esc(a.tag)}/${a.condition}"><td><span class="badge p-${a.priority ?? 'low'}">${a.priority ?? 'unknown'}</span></td>
 <td>${esc(a.tag)}<br><small>${esc(a.description ?? '')}</small></td><td>${a.condition}</td><td class="n">${fmtValue(a.value)}</td><td class="n">${fmtValue(a.limit)}</td>
 <td>${fmtTime(a.since)} (${age(a.since, now)})</td></tr>`,
           )
@@ -63,15 +67,19 @@ export function siteRegions(view: SiteView, now: number): Record<string, string>
       ? '<p class="none">no readings yet</p>'
       : view.systems
           .map(
-            (s) => `<h3>${esc(s.code)}${s.label === null ? '' : ` · ${esc(s.label)}`}</h3><table><tr><th>equipment</th><th>tag</th><th>description</th><th>value</th><th>unit</th><th>quality</th><th>age</th><th></th></tr>${s.equipment
-              .flatMap((e) =>
-                e.rows.map(
-                  (r, i) => `<tr data-tag="${esc(r.tag)}" data-value="${r.value ?? ''}">${i === 0 ? `<td rowspan="${e.rows.length}">${esc(e.code)}${e.label === null ? '' : `<br><small>${esc(e.label)}</small>`}</td>` : ''}
+            (s) =>
+              `<h3>${esc(s.code)}${s.label === null ? '' : ` · ${esc(s.label)}`}</h3><table><tr><th>equipment</th><th>tag</th><th>description</th><th>value</th><th>unit</th><th>quality</th><th>age</th><th></th></tr>${s.equipment
+                .flatMap((e) =>
+                  e.rows.map(
+                    (
+                      r,
+                      i,
+                    ) => `<tr data-tag="${esc(r.tag)}" data-value="${r.value ?? ''}">${i === 0 ? `<td rowspan="${e.rows.length}">${esc(e.code)}${e.label === null ? '' : `<br><small>${esc(e.label)}</small>`}</td>` : ''}
 <td>${esc(r.tag)}</td><td>${esc(r.description ?? 'not in the catalog')}</td><td class="n value">${fmtValue(r.value)}</td><td>${esc(r.unit ?? '')}</td>
 <td class="q-${r.quality}">${r.quality}</td><td>${age(r.ts, now)}</td><td><a href="/sites/${esc(view.site)}/trend/${encodeURIComponent(r.tag)}">trend</a></td></tr>`,
-                ),
-              )
-              .join('')}</table>`,
+                  ),
+                )
+                .join('')}</table>`,
           )
           .join('');
   return {
@@ -95,7 +103,9 @@ export function officeRegions(view: OfficeView, now: number): Record<string, str
       ? '<p class="none">no tanks at the sites you may see</p>'
       : `<table><tr><th>product</th><th>stock</th><th>capacity</th><th>tanks without a level</th><th>oldest level</th></tr>${view.products
           .map(
-            (p) => `<tr data-product="${esc(p.product)}" data-volume="${p.volume}"><td>${esc(p.product)}</td><td class="n vol">${fmtVolume(p.volume)} ${esc(p.volumeUnit)}</td>
+            (
+              p,
+            ) => `<tr data-product="${esc(p.product)}" data-volume="${p.volume}"><td>${esc(p.product)}</td><td class="n vol">${fmtVolume(p.volume)} ${esc(p.volumeUnit)}</td>
 <td class="n">${fmtVolume(p.capacity)} ${esc(p.volumeUnit)}</td><td class="n">${p.unknownTanks}</td><td>${age(p.oldestTs, now)}</td></tr>`,
           )
           .join('')}</table>`;
@@ -109,7 +119,11 @@ export function officeRegions(view: OfficeView, now: number): Record<string, str
   return {
     products,
     sites: `<table><tr><th>site</th><th>tanks</th><th>stock per product</th><th>active alarms</th><th>snapshot age</th></tr>${sites}</table>`,
-    tanks: tankRows(view.sites.flatMap((s) => s.tanks), now, true),
+    tanks: tankRows(
+      view.sites.flatMap((s) => s.tanks),
+      now,
+      true,
+    ),
   };
 }
 

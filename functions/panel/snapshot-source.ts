@@ -33,7 +33,8 @@ export function createSnapshotSource(options: SnapshotSourceOptions): SnapshotSo
       const r = parseTagCatalog(text);
       return r.ok ? { ok: true, value: r.catalog } : { ok: false, reason: r.reason };
     },
-    onInvalid: (generation, reason) => options.log.error(`tag catalog generation ${generation} is invalid, the panel keeps the previous one: ${reason}`, { event: 'panel.catalog-invalid' }),
+    onInvalid: (generation, reason) =>
+      options.log.error(`tag catalog generation ${generation} is invalid, the panel keeps the previous one: ${reason}`, { event: 'panel.catalog-invalid' }),
   });
 
   async function read(site: string): Promise<LiveSnapshot | null> {

@@ -24,11 +24,7 @@ export class ChatWebhook extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.version = new gcp.secretmanager.SecretVersion(
-      'chat-webhook',
-      { secret: this.secret.id, secretData: pulumi.secret(args.url) },
-      { parent: this },
-    );
+    this.version = new gcp.secretmanager.SecretVersion('chat-webhook', { secret: this.secret.id, secretData: pulumi.secret(args.url) }, { parent: this });
     this.registerOutputs({ secret: this.secret.secretId });
   }
 }

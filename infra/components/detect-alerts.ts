@@ -74,7 +74,7 @@ export class DetectAlerts extends pulumi.ComponentResource {
           content:
             'A site (metric.label.site in the incident) has sent no readings. Its tags with a stale rule raise STALE ' +
             '(the STALE sweep runs every minute). Check the gateway and its link; a gateway that buffers sends the gap ' +
-            'when it is back, and the history fills in. npx `plantlake status` shows the raw zone\'s newest days and ' +
+            "when it is back, and the history fills in. npx `plantlake status` shows the raw zone's newest days and " +
             'quarantine (a gateway whose batches are all refused looks silent too).' +
             runbook('no readings from a site'),
         },

@@ -22,11 +22,7 @@ export class FunctionBuild extends pulumi.ComponentResource {
 
   constructor(name: string, args: FunctionBuildArgs, opts?: pulumi.ComponentResourceOptions) {
     super('plantlake:infra:FunctionBuild', name, {}, opts);
-    this.serviceAccount = new gcp.serviceaccount.Account(
-      'build',
-      { accountId: 'plantlake-build', displayName: 'plantlake function builds' },
-      { parent: this },
-    );
+    this.serviceAccount = new gcp.serviceaccount.Account('build', { accountId: 'plantlake-build', displayName: 'plantlake function builds' }, { parent: this });
     const member = serviceAccountMember(this.serviceAccount.email);
 
     this.repository = new gcp.artifactregistry.Repository(
@@ -51,17 +47,9 @@ export class FunctionBuild extends pulumi.ComponentResource {
         },
         { parent: this },
       ),
-      new gcp.storage.BucketIAMMember(
-        'build-sources-viewer',
-        { bucket: args.sourcesBucket, role: ROLES.objectViewer, member },
-        { parent: this },
-      ),
+      new gcp.storage.BucketIAMMember('build-sources-viewer', { bucket: args.sourcesBucket, role: ROLES.objectViewer, member }, { parent: this }),
       // Build logs are project-level log entries.
-      new gcp.projects.IAMMember(
-        'build-log-writer',
-        { project: args.project, role: ROLES.logWriter, member },
-        { parent: this },
-      ),
+      new gcp.projects.IAMMember('build-log-writer', { project: args.project, role: ROLES.logWriter, member }, { parent: this }),
       // Cloud Functions stages the source in gcf-v2-sources-* / gcf-v2-uploads-* buckets it
       // creates itself, so the grant cannot name them up front; the condition keeps it to those.
       new gcp.projects.IAMMember(
@@ -73,9 +61,7 @@ export class FunctionBuild extends pulumi.ComponentResource {
           condition: {
             title: 'gcf-v2 staging buckets only',
             description: 'Cloud Functions source staging buckets',
-            expression:
-              'resource.name.startsWith("projects/_/buckets/gcf-v2-sources-") || ' +
-              'resource.name.startsWith("projects/_/buckets/gcf-v2-uploads-")',
+            expression: 'resource.name.startsWith("projects/_/buckets/gcf-v2-sources-") || ' + 'resource.name.startsWith("projects/_/buckets/gcf-v2-uploads-")',
           },
         },
         { parent: this },

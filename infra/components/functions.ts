@@ -77,11 +77,7 @@ export class Functions extends pulumi.ComponentResource {
     const raw = args.rawBucket.name;
     const config = args.configBucket.name;
 
-    this.build = new FunctionBuild(
-      'build',
-      { project: args.project, region: args.region, sourcesBucket: args.sourcesBucket.name },
-      { parent: this },
-    );
+    this.build = new FunctionBuild('build', { project: args.project, region: args.region, sourcesBucket: args.sourcesBucket.name }, { parent: this });
 
     // Plain values; a key left undefined is not set at all: only for the settings whose default in
     // function-env.ts is "unset: …" (no retention, no alarm e-mails), as the infra tests check.

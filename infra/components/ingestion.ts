@@ -67,11 +67,7 @@ export class Ingestion extends pulumi.ComponentResource {
     this.holdSubscriptions = { readings: hold('readings'), alerts: hold('alerts') };
 
     args.readingsPublishers.forEach((member, i) => {
-      new gcp.pubsub.TopicIAMMember(
-        `readings-publisher-${i}`,
-        { topic: this.topics.readings.name, role: ROLES.publisher, member },
-        { parent: this },
-      );
+      new gcp.pubsub.TopicIAMMember(`readings-publisher-${i}`, { topic: this.topics.readings.name, role: ROLES.publisher, member }, { parent: this });
     });
 
     this.registerOutputs({

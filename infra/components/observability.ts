@@ -67,8 +67,7 @@ export class Observability extends pulumi.ComponentResource {
       );
     }
     this.channels = [...byAddress.values()];
-    const channelsFor = (emails: readonly string[]) =>
-      emails.flatMap((e) => byAddress.get(e.toLowerCase()) ?? []).map((c) => c.name);
+    const channelsFor = (emails: readonly string[]) => emails.flatMap((e) => byAddress.get(e.toLowerCase()) ?? []).map((c) => c.name);
     const notificationChannels = channelsFor(args.operationsEmails);
     this.opsChannels = notificationChannels;
     const userLabels = { app: 'plantlake', env: args.stack };
@@ -156,7 +155,8 @@ export class Observability extends pulumi.ComponentResource {
         windowSeconds: 300,
         groupBy: 'function',
         autoCloseSeconds: 1800,
-        documentation: 'A plantlake function logged an entry of severity ERROR. Open Logs Explorer on the function named in the incident.' + runbook('function errors'),
+        documentation:
+          'A plantlake function logged an entry of severity ERROR. Open Logs Explorer on the function named in the incident.' + runbook('function errors'),
         notificationChannels,
         userLabels,
       },

@@ -51,7 +51,7 @@ export function opsAlertSpecs(args: Pick<OpsAlertsArgs, 'dailyService' | 'quaran
         `More than ${args.quarantinePerSiteHourly} messages of one site were quarantined within an hour: a gateway sends batches land cannot read ` +
         '(a clock fault, a wrong tag format, a broken encoder). Nothing is lost: each message is kept with its reason and exact bytes under ' +
         'gs://<prefix>-raw/quarantine/. Look: `plantlake status` lists the newest quarantine records and their reasons by site. ' +
-        'Fix the sender (its reason names the field), then republish the kept bytes (`plantlake publish` of a corrected file, or publish the record\'s payload again).' +
+        "Fix the sender (its reason names the field), then republish the kept bytes (`plantlake publish` of a corrected file, or publish the record's payload again)." +
         runbook('quarantine volume per site'),
     },
     {
@@ -82,7 +82,7 @@ export function opsAlertSpecs(args: Pick<OpsAlertsArgs, 'dailyService' | 'quaran
       documentation:
         'Alarm notifications did not reach the chat channel. `notify.webhook-failed`: the webhook did not answer or answered 5xx/429; ' +
         'Pub/Sub retries the alert and finally dead-letters it (alerts-dead-letter-hold). `notify.webhook-refused`: it answered 4xx or a redirect; ' +
-        'retrying will not help. The e-mail path (alarmEmails) still carried each alarm. Look: `plantlake status` (alerts dead letters waiting) and the entries\' message in Logs Explorer ' +
+        "retrying will not help. The e-mail path (alarmEmails) still carried each alarm. Look: `plantlake status` (alerts dead letters waiting) and the entries' message in Logs Explorer " +
         '(the URL itself is never logged). Fix: a revoked or moved hook needs a new URL: `pulumi config set --secret plantlake:chatWebhookUrl …` and `pulumi up`; ' +
         'then replay the alerts dead letters.' +
         runbook('notify cannot reach the chat webhook'),
@@ -97,7 +97,7 @@ export function opsAlertSpecs(args: Pick<OpsAlertsArgs, 'dailyService' | 'quaran
       threshold: 0,
       windowSeconds: 300,
       documentation:
-        'A daily run could not load at least one day; the summary entry\'s failedDays and message name the day, the file and what to do. ' +
+        "A daily run could not load at least one day; the summary entry's failedDays and message name the day, the file and what to do. " +
         'Days that loaded are kept; the failed day keeps its previous rows and the next run retries it. Look: `plantlake status` (last loads) ' +
         'and load_audit.error. Fix what the message names, then `plantlake rebuild --day D` or let the next scheduled run retry.' +
         runbook('daily run failed'),

@@ -37,7 +37,11 @@ export function sitePathCondition(site: string): string {
   return `request.path == "/" || request.path == "/office" || request.path == "/office/stream" || request.path == "/sites/${site}" || request.path.startsWith("/sites/${site}/")`;
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 export class Panel extends pulumi.ComponentResource {
   readonly serviceAccount: gcp.serviceaccount.Account;
@@ -49,25 +53,44 @@ export class Panel extends pulumi.ComponentResource {
     const parent = { parent: this };
     this.serviceAccount = new gcp.serviceaccount.Account(
       'panel-runtime',
-      { accountId: 'plantlake-panel', displayName: 'plantlake live panel', description: 'Runtime identity of the panel: reads live snapshots and the tag catalog only' },
+      {
+        accountId: 'plantlake-panel',
+        displayName: 'plantlake live panel',
+        description: 'Runtime identity of the panel: reads live snapshots and the tag catalog only',
+      },
       parent,
     );
     const member = serviceAccountMember(this.serviceAccount.email);
     const grants = [
       new gcp.storage.BucketIAMMember(
         'panel-raw-live-viewer',
-        { bucket: args.rawBucket.name, role: ROLES.objectViewer, member, condition: objectPrefixCondition(args.rawBucket.name, [OBJECTS.livePrefix], 'panel: live snapshots only') },
+        {
+          bucket: args.rawBucket.name,
+          role: ROLES.objectViewer,
+          member,
+          condition: objectPrefixCondition(args.rawBucket.name, [OBJECTS.livePrefix], 'panel: live snapshots only'),
+        },
         parent,
       ),
       new gcp.storage.BucketIAMMember(
         'panel-config-catalog-viewer',
-        { bucket: args.configBucket.name, role: ROLES.objectViewer, member, condition: objectPrefixCondition(args.configBucket.name, [OBJECTS.tagCatalog], 'panel: tag catalog only') },
+        {
+          bucket: args.configBucket.name,
+          role: ROLES.objectViewer,
+          member,
+          condition: objectPrefixCondition(args.configBucket.name, [OBJECTS.tagCatalog], 'panel: tag catalog only'),
+        },
         parent,
       ),
     ];
     const archive = new gcp.storage.BucketObject(
       'panel-source',
-      { bucket: args.sourcesBucket.name, name: `panel/${args.source.hash}.tar.gz`, source: new pulumi.asset.FileAsset(args.source.file), contentType: 'application/gzip' },
+      {
+        bucket: args.sourcesBucket.name,
+        name: `panel/${args.source.hash}.tar.gz`,
+        source: new pulumi.asset.FileAsset(args.source.file),
+        contentType: 'application/gzip',
+      },
       parent,
     );
     const audience = pulumi.interpolate`/projects/${args.projectNumber}/locations/${args.region}/services/${PANEL_SERVICE}`;
@@ -123,13 +146,24 @@ export class Panel extends pulumi.ComponentResource {
     const iapMember = (resource: string, m: string, condition?: { title: string; description: string; expression: string }) =>
       new gcp.iap.WebCloudRunServiceIamMember(
         resource,
-        { project: args.project, location: args.region, cloudRunServiceName: this.service.name, role: IAP_ACCESSOR, member: m, ...(condition === undefined ? {} : { condition }) },
+        {
+          project: args.project,
+          location: args.region,
+          cloudRunServiceName: this.service.name,
+          role: IAP_ACCESSOR,
+          member: m,
+          ...(condition === undefined ? {} : { condition }),
+        },
         parent,
       );
     for (const m of args.access.headOffice) iapMember(`panel-iap-office-${slug(m)}`, m);
     for (const [site, members] of Object.entries(args.access.sites)) {
       for (const m of members) {
-        iapMember(`panel-iap-${slug(site)}-${slug(m)}`, m, { title: `site ${site}`, description: `Panel pages and streams of ${site} only`, expression: sitePathCondition(site) });
+        iapMember(`panel-iap-${slug(site)}-${slug(m)}`, m, {
+          title: `site ${site}`,
+          description: `Panel pages and streams of ${site} only`,
+          expression: sitePathCondition(site),
+        });
       }
     }
     this.uri = this.service.uri;

@@ -34,13 +34,27 @@ export class SiteRowAccess extends pulumi.ComponentResource {
       if (t === undefined) throw new Error(`SiteRowAccess: table ${table} is not in the warehouse`);
       new gcp.bigquery.RowAccessPolicy(
         `rap-${table}-all-sites`,
-        { project: args.project, datasetId: args.dataset.datasetId, tableId: t.tableId, policyId: 'all_sites', filterPredicate: 'TRUE', grantees: [...args.access.headOffice, ...args.fullAccess] },
+        {
+          project: args.project,
+          datasetId: args.dataset.datasetId,
+          tableId: t.tableId,
+          policyId: 'all_sites',
+          filterPredicate: 'TRUE',
+          grantees: [...args.access.headOffice, ...args.fullAccess],
+        },
         parent,
       );
       for (const [site, members] of sites) {
         new gcp.bigquery.RowAccessPolicy(
           `rap-${table}-${site}`,
-          { project: args.project, datasetId: args.dataset.datasetId, tableId: t.tableId, policyId: sitePolicyId(site), filterPredicate: `site = ${JSON.stringify(site)}`, grantees: [...members] },
+          {
+            project: args.project,
+            datasetId: args.dataset.datasetId,
+            tableId: t.tableId,
+            policyId: sitePolicyId(site),
+            filterPredicate: `site = ${JSON.stringify(site)}`,
+            grantees: [...members],
+          },
           parent,
         );
       }

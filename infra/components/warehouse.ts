@@ -98,11 +98,7 @@ export class Warehouse extends pulumi.ComponentResource {
       { datasetId: this.dataset.datasetId, role: ROLES.dataViewer, member: analysts },
       { parent: this },
     );
-    new gcp.projects.IAMMember(
-      'analysts-job-user',
-      { project: args.project, role: ROLES.jobUser, member: analysts },
-      { parent: this },
-    );
+    new gcp.projects.IAMMember('analysts-job-user', { project: args.project, role: ROLES.jobUser, member: analysts }, { parent: this });
 
     this.registerOutputs({
       dataset: this.dataset.datasetId,

@@ -100,7 +100,8 @@ export async function startDelivery(options: DeliveryOptions): Promise<Delivery>
       failure = `HTTP ${res.status} ${text.slice(0, 300).replace(/\s+/g, ' ')}`;
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
-      failure = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${(err as Error).message}${cause ? ` (${cause})` : ''}`;
+      failure =
+        err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${(err as Error).message}${cause ? ` (${cause})` : ''}`;
     } finally {
       stats.inFlight--;
     }
@@ -125,9 +126,11 @@ export async function startDelivery(options: DeliveryOptions): Promise<Delivery>
     if (!key) return track(deliver(message));
     const next = (chains.get(key) ?? Promise.resolve()).then(() => deliver(message));
     chains.set(key, next);
-    track(next.finally(() => {
-      if (chains.get(key) === next) chains.delete(key);
-    }));
+    track(
+      next.finally(() => {
+        if (chains.get(key) === next) chains.delete(key);
+      }),
+    );
   });
   subscription.on('error', (err: Error) => log(`pulling ${options.subscription} failed: ${err.message}`));
 
@@ -149,7 +152,6 @@ interface Duration {
 }
 
 function backoffOf(policy: { minimumBackoff?: Duration | null; maximumBackoff?: Duration | null } | null | undefined) {
-  const ms = (d: Duration | null | undefined, fallback: number) =>
-    d ? Number(String(d.seconds ?? 0)) * 1000 + Math.round((d.nanos ?? 0) / 1e6) : fallback;
+  const ms = (d: Duration | null | undefined, fallback: number) => (d ? Number(String(d.seconds ?? 0)) * 1000 + Math.round((d.nanos ?? 0) / 1e6) : fallback);
   return { minimumMs: ms(policy?.minimumBackoff, 100), maximumMs: ms(policy?.maximumBackoff, 60_000) };
 }

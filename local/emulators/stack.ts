@@ -122,11 +122,7 @@ export function emulatorTargetOf(endpoints: EmulatorEndpoints, projectId: string
 }
 
 /** Takes one service of a running stack down (connections refused) or back up on the same address. */
-export async function setServiceState(
-  endpoints: Pick<EmulatorEndpoints, 'control'>,
-  service: EmulatedService,
-  state: 'down' | 'up',
-): Promise<void> {
+export async function setServiceState(endpoints: Pick<EmulatorEndpoints, 'control'>, service: EmulatedService, state: 'down' | 'up'): Promise<void> {
   const res = await fetch(`${endpoints.control}/services/${service}/${state}`, { method: 'POST' });
   if (!res.ok) throw new Error(`Could not take ${service} ${state}: ${res.status} ${await res.text()}`);
 }

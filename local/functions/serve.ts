@@ -81,9 +81,13 @@ export async function serveBuilt(options: BuiltServeOptions): Promise<BuiltFunct
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`function ${options.name} from ${options.source} exited with code ${child.exitCode} before serving:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`function ${options.name} from ${options.source} exited with code ${child.exitCode} before serving:\n${output}`);
     // A CloudEvent server answers GET with 404: any answer means it is listening.
-    const answered = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);
+    const answered = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      () => true,
+      () => false,
+    );
     if (answered) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -46,7 +46,10 @@ export async function startSweepTick(sweep: Sweep, options: { everyMs?: number; 
     });
     return running;
   };
-  const timer = options.everyMs === undefined ? undefined : setInterval(() => void tick().catch((err: Error) => log(`STALE sweep tick failed: ${err.message}`)), options.everyMs);
+  const timer =
+    options.everyMs === undefined
+      ? undefined
+      : setInterval(() => void tick().catch((err: Error) => log(`STALE sweep tick failed: ${err.message}`)), options.everyMs);
   return {
     url,
     tick,

@@ -58,12 +58,25 @@ export async function buildTelegraf(options: { force?: boolean; quiet?: boolean 
   if (!options.force && isTelegrafCurrent()) return { built: false, seconds: 0, packagesCompiled: 0 };
   const probe = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    throw new Error('Go was not found on the PATH. The gateway (Telegraf) is built from its Go module: install Go 1.25 or later (https://go.dev/doc/install) and run the command again.');
+    throw new Error(
+      'Go was not found on the PATH. The gateway (Telegraf) is built from its Go module: install Go 1.25 or later (https://go.dev/doc/install) and run the command again.',
+    );
   }
   mkdirSync(cacheDir, { recursive: true });
   const started = Date.now();
   const version = telegrafVersion();
-  const args = ['build', '-v', '-trimpath', '-tags', TELEGRAF_TAGS, '-ldflags', `-X github.com/influxdata/telegraf/internal.Version=${version.slice(1)}`, '-o', telegrafBinary, PACKAGE];
+  const args = [
+    'build',
+    '-v',
+    '-trimpath',
+    '-tags',
+    TELEGRAF_TAGS,
+    '-ldflags',
+    `-X github.com/influxdata/telegraf/internal.Version=${version.slice(1)}`,
+    '-o',
+    telegrafBinary,
+    PACKAGE,
+  ];
   const env = { ...process.env, CGO_ENABLED: '0' };
   const bar = options.quiet
     ? undefined
@@ -78,7 +91,9 @@ export async function buildTelegraf(options: { force?: boolean; quiet?: boolean 
         cliProgress.Presets.shades_classic,
       );
   if (!options.quiet) {
-    process.stderr.write(`Building the gateway, Telegraf ${version}, from its Go module with only plantlake's plugins. The first build\ndownloads its modules and takes a few minutes (about 0.6 GB of memory); later builds take seconds.\n`);
+    process.stderr.write(
+      `Building the gateway, Telegraf ${version}, from its Go module with only plantlake's plugins. The first build\ndownloads its modules and takes a few minutes (about 0.6 GB of memory); later builds take seconds.\n`,
+    );
   }
   // About 700 packages with these tags (go list -deps); a fixed estimate avoids a slow listing.
   bar?.start(720, 0);

@@ -65,7 +65,11 @@ export function gatewayEnv(s: GatewaySettings): Record<string, string> {
 }
 
 /** Starts Telegraf as a daemon (not --once: its disk buffer is meant for a long-running agent) with one or more config files. */
-export async function startTelegraf(configs: readonly (GatewayConfig | string)[], env: Record<string, string>, options: { logFile?: string } = {}): Promise<RunningTelegraf> {
+export async function startTelegraf(
+  configs: readonly (GatewayConfig | string)[],
+  env: Record<string, string>,
+  options: { logFile?: string } = {},
+): Promise<RunningTelegraf> {
   await buildTelegraf();
   const args = configs.flatMap((c) => ['--config', c.includes('/') ? c : configPath(c as GatewayConfig)]);
   if (env.TELEGRAF_BUFFER_DIR !== undefined) mkdirSync(env.TELEGRAF_BUFFER_DIR, { recursive: true });

@@ -9,12 +9,22 @@ export const CHROMIUM_PATH = process.env.PLANTLAKE_CHROMIUM ?? '/usr/bin/chromiu
 
 // Without the background-networking flags Chromium keeps dialling Google's hosts, which this
 // closed network refuses (see the machine notes); a fresh profile per launch is Playwright's default.
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
   if (process.getuid?.() !== 0) {
-    throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM_PATH}: run \`sudo apt-get install -y chromium\` (or set PLANTLAKE_CHROMIUM to a Chromium binary), then npm test again`);
+    throw new Error(
+      `the browser tests need Debian's Chromium at ${CHROMIUM_PATH}: run \`sudo apt-get install -y chromium\` (or set PLANTLAKE_CHROMIUM to a Chromium binary), then npm test again`,
+    );
   }
   process.stderr.write(`browser tests: ${CHROMIUM_PATH} is missing; installing Debian's chromium with apt-get (once, about a minute)…\n`);
   execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit' });

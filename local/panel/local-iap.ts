@@ -69,7 +69,14 @@ function chosen(req: IncomingMessage): string | null {
   return null;
 }
 
-export async function startLocalIapProxy(options: { target: string; iap: LocalIap; audience: string; identities: readonly LocalIdentity[]; port?: number; host?: string }): Promise<LocalIapProxy> {
+export async function startLocalIapProxy(options: {
+  target: string;
+  iap: LocalIap;
+  audience: string;
+  identities: readonly LocalIdentity[];
+  port?: number;
+  host?: string;
+}): Promise<LocalIapProxy> {
   const target = new URL(options.target);
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {
@@ -108,7 +115,11 @@ export async function startLocalIapProxy(options: { target: string; iap: LocalIa
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${options.port} for the live panel is in use (another npm start?); stop that, or start with --free-ports`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${options.port} for the live panel is in use (another npm start?); stop that, or start with --free-ports`)
+          : err,
+      ),
     );
     server.listen(options.port ?? 0, host, () => resolve());
   });

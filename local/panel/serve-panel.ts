@@ -23,7 +23,14 @@ export interface LocalPanel {
   stop(): Promise<void>;
 }
 
-export async function startLocalPanel(options: { clients: Clients; names: PipelineNames; port?: number; pollMs?: number; logSink?: LogSink; identities?: LocalIdentities }): Promise<LocalPanel> {
+export async function startLocalPanel(options: {
+  clients: Clients;
+  names: PipelineNames;
+  port?: number;
+  pollMs?: number;
+  logSink?: LogSink;
+  identities?: LocalIdentities;
+}): Promise<LocalPanel> {
   const identities = options.identities ?? readLocalIdentities();
   const iap = createLocalIap();
   const settings = readPanelSettings({
@@ -38,7 +45,13 @@ export async function startLocalPanel(options: { clients: Clients; names: Pipeli
   const log = createLogger({ function: 'panel', environment: 'local' }, options.logSink);
   const panel = await startPanel(settings, options.clients.storage, log, '127.0.0.1', options.pollMs);
   try {
-    const proxy = await startLocalIapProxy({ target: panel.url, iap, audience: LOCAL_AUDIENCE, identities: identities.identities, ...(options.port === undefined ? {} : { port: options.port }) });
+    const proxy = await startLocalIapProxy({
+      target: panel.url,
+      iap,
+      audience: LOCAL_AUDIENCE,
+      identities: identities.identities,
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
     return {
       url: proxy.url,
       panelUrl: panel.url,

@@ -4,6 +4,8 @@ import { runProgram } from './harness.ts';
 
 test('a stateShards out of range fails naming the key, with nothing declared', async () => {
   const registrations: string[] = [];
-  await expect(runProgram('dev', { overrides: { 'plantlake:stateShards': '1000' }, registrations })).rejects.toThrow(/plantlake:stateShards must be a whole number from 1 to 256/);
+  await expect(runProgram('dev', { overrides: { 'plantlake:stateShards': '1000' }, registrations })).rejects.toThrow(
+    /plantlake:stateShards must be a whole number from 1 to 256/,
+  );
   expect(registrations).toEqual([]);
 });

@@ -28,11 +28,17 @@ describe('contradicting keys', () => {
     expect(problems({ 'plantlake:retentionDays': undefined })).toEqual([]);
   });
 
-  test("a notify timeout shorter than its webhook retry budget", () => {
+  test('a notify timeout shorter than its webhook retry budget', () => {
     expect(problems({ 'plantlake:notifyTimeoutSeconds': '30' })).toEqual([
-      expect.stringMatching(/^plantlake:notifyTimeoutSeconds \(or plantlake:functionTimeoutSeconds\) must be at least 40 s for notify \(got 30\): its webhook retries take up to 30 s; set it with pulumi config set plantlake:notifyTimeoutSeconds 50$/),
+      expect.stringMatching(
+        /^plantlake:notifyTimeoutSeconds \(or plantlake:functionTimeoutSeconds\) must be at least 40 s for notify \(got 30\): its webhook retries take up to 30 s; set it with pulumi config set plantlake:notifyTimeoutSeconds 50$/,
+      ),
     ]);
-    expect(problems({ 'plantlake:functionTimeoutSeconds': '20' }).some((p) => p.startsWith('plantlake:notifyTimeoutSeconds (or plantlake:functionTimeoutSeconds) must be at least 40 s'))).toBe(true);
+    expect(
+      problems({ 'plantlake:functionTimeoutSeconds': '20' }).some((p) =>
+        p.startsWith('plantlake:notifyTimeoutSeconds (or plantlake:functionTimeoutSeconds) must be at least 40 s'),
+      ),
+    ).toBe(true);
     expect(problems({ 'plantlake:notifyTimeoutSeconds': '40' })).toEqual([]);
   });
 
@@ -44,6 +50,8 @@ describe('contradicting keys', () => {
   });
 
   test('a negative quarantine threshold names the key', () => {
-    expect(problems({ 'plantlake:quarantineAlertThreshold': '-1' })[0]).toMatch(/^plantlake:quarantineAlertThreshold must be a whole number of quarantined messages per site per hour ≥ 0 \(got "-1"\)/);
+    expect(problems({ 'plantlake:quarantineAlertThreshold': '-1' })[0]).toMatch(
+      /^plantlake:quarantineAlertThreshold must be a whole number of quarantined messages per site per hour ≥ 0 \(got "-1"\)/,
+    );
   });
 });

@@ -42,7 +42,9 @@ describe('bad values name the key and the fix', () => {
 
   test("a daily timeout shorter than the daily job's time budget", () => {
     expect(problems({ 'plantlake:dailyTimeoutSeconds': '900' })).toEqual([
-      expect.stringMatching(/^plantlake:dailyTimeoutSeconds must be at least 1620 s for daily \(got 900\): it starts no new day after 1500 s .*pulumi config set plantlake:dailyTimeoutSeconds 1800$/),
+      expect.stringMatching(
+        /^plantlake:dailyTimeoutSeconds must be at least 1620 s for daily \(got 900\): it starts no new day after 1500 s .*pulumi config set plantlake:dailyTimeoutSeconds 1800$/,
+      ),
     ]);
   });
 
@@ -91,15 +93,11 @@ describe('bad values name the key and the fix', () => {
   });
 
   test('daily cannot outlast a Cloud Scheduler attempt', () => {
-    expect(problems({ 'plantlake:dailyTimeoutSeconds': '3600' })[0]).toMatch(
-      /^plantlake:dailyTimeoutSeconds must be at most 1800 s for daily \(got 3600\)/,
-    );
+    expect(problems({ 'plantlake:dailyTimeoutSeconds': '3600' })[0]).toMatch(/^plantlake:dailyTimeoutSeconds must be at most 1800 s for daily \(got 3600\)/);
   });
 
   test('BigQuery location must contain the region', () => {
-    expect(problems({ 'plantlake:bigQueryLocation': 'US' })[0]).toMatch(
-      /^plantlake:bigQueryLocation \(US\) must contain plantlake:region \(europe-west1\)/,
-    );
+    expect(problems({ 'plantlake:bigQueryLocation': 'US' })[0]).toMatch(/^plantlake:bigQueryLocation \(US\) must contain plantlake:region \(europe-west1\)/);
   });
 
   test('all problems are reported at once, in one error naming the stack', () => {
@@ -125,7 +123,11 @@ describe('Pulumi.yaml', () => {
       return values[k];
     }, 'dev');
     const declared = declaredConfig();
-    expect([...read].sort()).toEqual(Object.keys(declared).map((k) => `plantlake:${k}`).sort());
+    expect([...read].sort()).toEqual(
+      Object.keys(declared)
+        .map((k) => `plantlake:${k}`)
+        .sort(),
+    );
     for (const [key, decl] of Object.entries(declared)) {
       expect(['string', 'integer', 'boolean', 'array'], key).toContain(decl.type);
       if (decl.default !== undefined) {
@@ -157,7 +159,13 @@ describe('Pulumi.yaml', () => {
 
   test('the keys that feed a function setting default to what the function defaults to (function-env.ts)', () => {
     const declared = declaredConfig();
-    const feeds = { configCheckSeconds: 'configCheckSeconds', notifyThrottleSeconds: 'notifyThrottleSeconds', stateShards: 'stateShards', coldlineAgeDays: 'coldlineAgeDays', chatWebhookFormat: 'webhookFormat' } as const;
+    const feeds = {
+      configCheckSeconds: 'configCheckSeconds',
+      notifyThrottleSeconds: 'notifyThrottleSeconds',
+      stateShards: 'stateShards',
+      coldlineAgeDays: 'coldlineAgeDays',
+      chatWebhookFormat: 'webhookFormat',
+    } as const;
     for (const [key, setting] of Object.entries(feeds)) expect(String(declared[key]?.default), key).toBe(SETTINGS[setting].default);
   });
 

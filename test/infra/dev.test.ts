@@ -8,7 +8,11 @@ const { run } = describeStack('dev');
 
 describe('dev: disposable', () => {
   test('no resource is protected and destroy may empty buckets and the dataset', () => {
-    expect(run().resources.filter((r) => r.protect).map((r) => r.name)).toEqual([]);
+    expect(
+      run()
+        .resources.filter((r) => r.protect)
+        .map((r) => r.name),
+    ).toEqual([]);
     for (const [type, name] of STATEFUL) {
       const i = run().one(type, name).inputs;
       if (type === T.bucket) expect([i.forceDestroy, i.deletionPolicy], name).toEqual([true, 'DELETE']);
@@ -18,6 +22,10 @@ describe('dev: disposable', () => {
   });
 
   test('raw objects are deleted after the configured retention', () => {
-    expect(run().one(T.bucket, 'raw').inputs.lifecycleRules.map((r: { condition: { age: number } }) => r.condition.age)).toEqual([7, 400]);
+    expect(
+      run()
+        .one(T.bucket, 'raw')
+        .inputs.lifecycleRules.map((r: { condition: { age: number } }) => r.condition.age),
+    ).toEqual([7, 400]);
   });
 });

@@ -61,12 +61,16 @@ describe('operations alerts', () => {
   });
 
   test('any message forwarded to a dead-letter topic, from every subscription with one', () => {
-    const filters: string[] = run.one(T.policy, 'dead-letter-backlog').inputs.conditions.map((c: { conditionThreshold: { filter: string } }) => c.conditionThreshold.filter);
+    const filters: string[] = run
+      .one(T.policy, 'dead-letter-backlog')
+      .inputs.conditions.map((c: { conditionThreshold: { filter: string } }) => c.conditionThreshold.filter);
     for (const sub of Object.values(SUBSCRIPTIONS)) {
       const f = filters.find((x) => x.includes(`subscription_id="${sub.name}"`));
       expect(f, sub.name).toContain('metric.type="pubsub.googleapis.com/subscription/dead_letter_message_count"');
     }
-    const forwarded = run.one(T.policy, 'dead-letter-backlog').inputs.conditions.filter((c: { conditionThreshold: { filter: string } }) => c.conditionThreshold.filter.includes('dead_letter_message_count'));
+    const forwarded = run
+      .one(T.policy, 'dead-letter-backlog')
+      .inputs.conditions.filter((c: { conditionThreshold: { filter: string } }) => c.conditionThreshold.filter.includes('dead_letter_message_count'));
     for (const c of forwarded) expect(c.conditionThreshold).toMatchObject({ thresholdValue: 0, duration: '0s' });
   });
 

@@ -40,20 +40,38 @@ describe('panel stack', () => {
     expect(JSON.parse(env[PANEL_ENV.access])).toEqual({ headOffice: [OFFICE], sites: { 'REF-01': [REF, BOTH], 'WELL-01': [BOTH] } });
     expect(env[PANEL_ENV.localKeys]).toBeUndefined();
     // Exactly what the config table says the program sets on the panel (function-env.ts).
-    expect(Object.keys(env).sort()).toEqual(pulumiKeysOf('panel').map((k) => ENV[k]).sort());
+    expect(Object.keys(env).sort()).toEqual(
+      pulumiKeysOf('panel')
+        .map((k) => ENV[k])
+        .sort(),
+    );
   });
 
   test('nobody invokes it but the IAP service agent; no public member', () => {
     const invokers = run.resources.filter((r) => r.type === 'gcp:cloudrunv2/serviceIamMember:ServiceIamMember' && r.inputs.name === 'plantlake-panel');
-    expect(invokers.map((r) => [r.inputs.role, r.inputs.member])).toEqual([['roles/run.invoker', 'serviceAccount:service-123456789012@gcp-sa-iap.iam.gserviceaccount.com']]);
-    for (const r of run.resources) expect(strings(r.inputs).filter((x) => /allUsers|allAuthenticatedUsers/.test(x)), r.name).toEqual([]);
+    expect(invokers.map((r) => [r.inputs.role, r.inputs.member])).toEqual([
+      ['roles/run.invoker', 'serviceAccount:service-123456789012@gcp-sa-iap.iam.gserviceaccount.com'],
+    ]);
+    for (const r of run.resources)
+      expect(
+        strings(r.inputs).filter((x) => /allUsers|allAuthenticatedUsers/.test(x)),
+        r.name,
+      ).toEqual([]);
   });
 
   test('IAP access: head office everywhere, each site member on its own site paths only', () => {
-    const members = run.ofType(IAP).map((r) => ({ member: r.inputs.member, service: r.inputs.cloudRunServiceName, role: r.inputs.role, condition: r.inputs.condition?.expression ?? null }));
+    const members = run
+      .ofType(IAP)
+      .map((r) => ({ member: r.inputs.member, service: r.inputs.cloudRunServiceName, role: r.inputs.role, condition: r.inputs.condition?.expression ?? null }));
     expect(members.every((m) => m.service === 'plantlake-panel' && m.role === 'roles/iap.httpsResourceAccessor')).toBe(true);
-    expect(members.filter((m) => m.member === OFFICE)).toEqual([{ member: OFFICE, service: 'plantlake-panel', role: 'roles/iap.httpsResourceAccessor', condition: null }]);
-    const conditionsOf = (m: string) => members.filter((x) => x.member === m).map((x) => x.condition as string).sort();
+    expect(members.filter((m) => m.member === OFFICE)).toEqual([
+      { member: OFFICE, service: 'plantlake-panel', role: 'roles/iap.httpsResourceAccessor', condition: null },
+    ]);
+    const conditionsOf = (m: string) =>
+      members
+        .filter((x) => x.member === m)
+        .map((x) => x.condition as string)
+        .sort();
     expect(conditionsOf(REF)).toHaveLength(1);
     expect(conditionsOf(BOTH)).toHaveLength(2);
     const [ref] = conditionsOf(REF);
@@ -67,7 +85,9 @@ describe('panel stack', () => {
 
   test("the panel's account reads only live snapshots and the tag catalog", () => {
     const b = bucketNames(run.config['plantlake:bucketPrefix'] ?? '');
-    const grants = run.resources.filter((r) => /IAMMember|IamMember/.test(r.type) && r.inputs.member === `serviceAccount:plantlake-panel@${run.project}.iam.gserviceaccount.com`);
+    const grants = run.resources.filter(
+      (r) => /IAMMember|IamMember/.test(r.type) && r.inputs.member === `serviceAccount:plantlake-panel@${run.project}.iam.gserviceaccount.com`,
+    );
     expect(grants.map((g) => [g.inputs.bucket, g.inputs.role, g.inputs.condition.expression]).sort()).toEqual([
       [b.config, 'roles/storage.objectViewer', `resource.name.startsWith("projects/_/buckets/${b.config}/objects/catalog/tags.yaml")`],
       [b.raw, 'roles/storage.objectViewer', `resource.name.startsWith("projects/_/buckets/${b.raw}/objects/live/")`],
@@ -75,7 +95,13 @@ describe('panel stack', () => {
   });
 
   test('BigQuery: a row access policy per site on readings and alarm_events, and a TRUE policy for full readers', () => {
-    const policies = run.ofType(RAP).map((r) => ({ table: r.inputs.tableId, id: r.inputs.policyId, filter: r.inputs.filterPredicate, grantees: [...r.inputs.grantees].sort(), dataset: r.inputs.datasetId }));
+    const policies = run.ofType(RAP).map((r) => ({
+      table: r.inputs.tableId,
+      id: r.inputs.policyId,
+      filter: r.inputs.filterPredicate,
+      grantees: [...r.inputs.grantees].sort(),
+      dataset: r.inputs.datasetId,
+    }));
     for (const table of ['readings', 'alarm_events']) {
       const of = policies.filter((p) => p.table === table);
       expect(of.every((p) => p.dataset === DATASET)).toBe(true);

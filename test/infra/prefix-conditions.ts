@@ -64,7 +64,9 @@ export function describePrefixConditions(stack: string, getRun: () => Run): void
           .filter((r) => WRITE_ROLES.includes(r.inputs.role) && accountOf(r.inputs.member) === who)
           .flatMap((r) => prefixesOf(r.inputs.condition.expression, raw) ?? ['(whole bucket)']);
       expect(writable('plantlake-fn-land').sort()).toEqual(['quarantine/', 'readings/']);
-      expect(grants.filter((r) => accountOf(r.inputs.member) === 'plantlake-fn-land' && WRITE_ROLES.includes(r.inputs.role)).map((r) => r.inputs.role)).toEqual([ROLES.objectCreator]);
+      expect(grants.filter((r) => accountOf(r.inputs.member) === 'plantlake-fn-land' && WRITE_ROLES.includes(r.inputs.role)).map((r) => r.inputs.role)).toEqual(
+        [ROLES.objectCreator],
+      );
       expect(writable('plantlake-fn-daily').some((p) => p.startsWith('state/') || p === '(whole bucket)')).toBe(false);
       expect(writable('plantlake-fn-detect').some((p) => p.startsWith(OBJECTS.readingsPrefix) || p === '(whole bucket)')).toBe(false);
     });

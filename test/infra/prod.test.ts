@@ -26,7 +26,11 @@ describe('prod: protected', () => {
   });
 
   test('raw data is kept: no retention rule, only the outbox clean-up', () => {
-    expect(run().one(T.bucket, 'raw').inputs.lifecycleRules.map((r: { condition: { matchesPrefixes: string[] } }) => r.condition.matchesPrefixes)).toEqual([['state/alarms/outbox/']]);
+    expect(
+      run()
+        .one(T.bucket, 'raw')
+        .inputs.lifecycleRules.map((r: { condition: { matchesPrefixes: string[] } }) => r.condition.matchesPrefixes),
+    ).toEqual([['state/alarms/outbox/']]);
   });
 
   test('per-function override: land scales further than the default', () => {

@@ -70,12 +70,7 @@ describe('views from sql/views', () => {
     expect(() => loadViews(dir({ 'bad-name.sql': 'SELECT 1' }), 'p', 'd', tables)).toThrow(ViewError);
     expect(() => loadViews(dir({ 'readings.sql': 'SELECT 1' }), 'p', 'd', tables)).toThrow(/table "readings"/);
     expect(() =>
-      loadViews(
-        dir({ 'a.sql': 'SELECT * FROM `${project}.${dataset}.b`', 'b.sql': 'SELECT * FROM `${project}.${dataset}.a`' }),
-        'p',
-        'd',
-        tables,
-      ),
+      loadViews(dir({ 'a.sql': 'SELECT * FROM `${project}.${dataset}.b`', 'b.sql': 'SELECT * FROM `${project}.${dataset}.a`' }), 'p', 'd', tables),
     ).toThrow(/cycle: a → b → a/);
   });
 });

@@ -270,9 +270,7 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
       const outbox = { action: { type: 'Delete' }, condition: { age: 7, matchesPrefixes: ['state/alarms/outbox/'] } };
       expect(raw.lifecycleRules).toEqual([
         outbox,
-        ...(retention === undefined
-          ? []
-          : [{ action: { type: 'Delete' }, condition: { age: Number(retention), matchesPrefixes: ['quarantine/'] } }]),
+        ...(retention === undefined ? [] : [{ action: { type: 'Delete' }, condition: { age: Number(retention), matchesPrefixes: ['quarantine/'] } }]),
       ]);
       expect(run.one(T.bucket, 'config').inputs.versioning).toEqual({ enabled: true });
     });
@@ -298,5 +296,4 @@ export function describeSecurity(stack: string, getRun: () => Run): void {
       expect(JSON.parse(provider.defaultLabels)).toEqual({ app: 'plantlake', env: stack });
     });
   });
-
 }

@@ -3,21 +3,11 @@
 // stack-security.ts.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import {
-  bucketNames,
-  DATASET,
-  DEAD_LETTER_SUBSCRIPTIONS,
-  FUNCTIONS,
-  SUBSCRIPTIONS,
-  TABLES,
-  TOPICS,
-  type TableSpec,
-} from '../../functions/core/resources.ts';
+import { bucketNames, DATASET, DEAD_LETTER_SUBSCRIPTIONS, FUNCTIONS, SUBSCRIPTIONS, TABLES, TOPICS, type TableSpec } from '../../functions/core/resources.ts';
 import { keysOf, SETTINGS, type Setting } from '../../functions/core/function-env.ts';
 import { type Run, runProgram, T } from './harness.ts';
 import { describePrefixConditions } from './prefix-conditions.ts';
 import { describeSecurity } from './stack-security.ts';
-
 
 export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
   let run: Run;
@@ -28,15 +18,28 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
 
   describe(`${stack}: inventory`, () => {
     test('topics, subscriptions and dead-letter holds carry the names in resources.ts', () => {
-      expect(run.ofType(T.topic).map((t) => t.inputs.name).sort()).toEqual(Object.values(TOPICS).sort());
-      const subs = run.ofType(T.subscription).map((s) => s.inputs.name).sort();
+      expect(
+        run
+          .ofType(T.topic)
+          .map((t) => t.inputs.name)
+          .sort(),
+      ).toEqual(Object.values(TOPICS).sort());
+      const subs = run
+        .ofType(T.subscription)
+        .map((s) => s.inputs.name)
+        .sort();
       const expected = [...Object.values(SUBSCRIPTIONS), ...Object.values(DEAD_LETTER_SUBSCRIPTIONS)].map((s) => s.name);
       expect(subs).toEqual(expected.sort());
     });
 
     test('three buckets named from the prefix', () => {
       const names = bucketNames(run.config['plantlake:bucketPrefix'] ?? '');
-      expect(run.ofType(T.bucket).map((b) => b.inputs.name).sort()).toEqual(Object.values(names).sort());
+      expect(
+        run
+          .ofType(T.bucket)
+          .map((b) => b.inputs.name)
+          .sort(),
+      ).toEqual(Object.values(names).sort());
     });
 
     test('dataset, every table of resources.ts and one view per sql/views file', () => {
@@ -44,29 +47,70 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
       // Billed on compressed bytes, time travel at its 48 h minimum (what `plantlake cost` bills).
       expect(run.ofType(T.dataset).map((d) => [d.inputs.storageBillingModel, d.inputs.maxTimeTravelHours])).toEqual([['PHYSICAL', '48']]);
       const tables = run.ofType(T.table).filter((t) => !t.inputs.view);
-      expect(tables.map((t) => t.inputs.tableId).sort()).toEqual(Object.values(TABLES).map((t) => t.name).sort());
+      expect(tables.map((t) => t.inputs.tableId).sort()).toEqual(
+        Object.values(TABLES)
+          .map((t) => t.name)
+          .sort(),
+      );
       const viewFiles = existsSync('sql/views') ? readdirSync('sql/views').filter((f) => f.endsWith('.sql')) : [];
       expect(run.ofType(T.table).filter((t) => t.inputs.view).length).toBe(viewFiles.length);
     });
 
     test('five functions, scheduler jobs (daily, STALE sweep), secret, build repository, alerting', () => {
-      expect(run.ofType(T.fn).map((f) => f.inputs.name).sort()).toEqual([...FUNCTIONS].sort());
-      expect(run.ofType(T.job).map((j) => j.inputs.name).sort()).toEqual(['plantlake-daily', 'plantlake-stale-sweep']);
+      expect(
+        run
+          .ofType(T.fn)
+          .map((f) => f.inputs.name)
+          .sort(),
+      ).toEqual([...FUNCTIONS].sort());
+      expect(
+        run
+          .ofType(T.job)
+          .map((j) => j.inputs.name)
+          .sort(),
+      ).toEqual(['plantlake-daily', 'plantlake-stale-sweep']);
       expect(run.ofType(T.secret)).toHaveLength(1);
       expect(run.ofType(T.secretVersion)).toHaveLength(1);
       expect(run.ofType(T.repository)).toHaveLength(1);
       const emails = JSON.parse(run.config['plantlake:alertEmails'] ?? '[]') as string[];
       const alarmEmails = JSON.parse(run.config['plantlake:alarmEmails'] ?? '[]') as string[];
-      expect(run.ofType(T.channel).map((c) => c.inputs.labels.email_address).sort()).toEqual(
-        [...new Set([...emails, ...alarmEmails])].sort(),
-      );
+      expect(
+        run
+          .ofType(T.channel)
+          .map((c) => c.inputs.labels.email_address)
+          .sort(),
+      ).toEqual([...new Set([...emails, ...alarmEmails])].sort());
       // Operations alerts of test/infra/ops-alerts.test.ts.
       const ops = ['quarantine-volume', 'detect-skipped', 'notify-webhook-failing', 'daily-failed', 'daily-partial'];
-      expect(run.ofType(T.logMetric).map((m) => m.inputs.name).sort()).toEqual(
-        ['plantlake-daily-summaries', 'plantlake-function-errors', 'plantlake-rules-problems', 'plantlake-site-batches', ...ops.map((o) => `plantlake-${o}`)].sort(),
+      expect(
+        run
+          .ofType(T.logMetric)
+          .map((m) => m.inputs.name)
+          .sort(),
+      ).toEqual(
+        [
+          'plantlake-daily-summaries',
+          'plantlake-function-errors',
+          'plantlake-rules-problems',
+          'plantlake-site-batches',
+          ...ops.map((o) => `plantlake-${o}`),
+        ].sort(),
       );
-      expect(run.ofType(T.policy).map((p) => p.name).sort()).toEqual(
-        [...(alarmEmails.length > 0 ? ['alarm-email'] : []), 'daily-load-missing', 'dead-letter-backlog', 'function-errors', 'rules-unusable', 'site-silent', ...ops].sort(),
+      expect(
+        run
+          .ofType(T.policy)
+          .map((p) => p.name)
+          .sort(),
+      ).toEqual(
+        [
+          ...(alarmEmails.length > 0 ? ['alarm-email'] : []),
+          'daily-load-missing',
+          'dead-letter-backlog',
+          'function-errors',
+          'rules-unusable',
+          'site-silent',
+          ...ops,
+        ].sort(),
       );
     });
 
@@ -89,7 +133,10 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
     });
 
     test('service accounts: one per function, one per push subscription, scheduler, build', () => {
-      const ids = run.ofType(T.account).map((a) => a.inputs.accountId).sort();
+      const ids = run
+        .ofType(T.account)
+        .map((a) => a.inputs.accountId)
+        .sort();
       expect(ids).toEqual(
         [
           ...FUNCTIONS.map((f) => `plantlake-fn-${f}`),
@@ -213,8 +260,7 @@ export function describeStack(stack: 'dev' | 'prod'): { run: () => Run } {
       const missing = run.one(T.policy, 'daily-load-missing').inputs.conditions[0].conditionThreshold;
       expect(missing.evaluationMissingData).toBe('EVALUATION_MISSING_DATA_ACTIVE');
       expect(missing.filter).toContain('metric.label.status="succeeded"');
-      const channel = (email: string) =>
-        `projects/${run.project}/notificationChannels/email-${email.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+      const channel = (email: string) => `projects/${run.project}/notificationChannels/email-${email.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
       const ops = (JSON.parse(run.config['plantlake:alertEmails'] ?? '[]') as string[]).map(channel).sort();
       for (const p of run.ofType(T.policy).filter((x) => x.name !== 'alarm-email')) {
         expect([...p.inputs.notificationChannels].sort(), p.name).toEqual(ops);

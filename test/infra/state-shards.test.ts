@@ -8,4 +8,3 @@ test('stateShards sets PLANTLAKE_STATE_SHARDS on detect and the sweep only', asy
   for (const fn of ['detect', 'sweep']) expect(run.one(T.fn, fn).inputs.serviceConfig.environmentVariables.PLANTLAKE_STATE_SHARDS, fn).toBe('32');
   for (const fn of ['land', 'notify', 'daily']) expect(run.one(T.fn, fn).inputs.serviceConfig.environmentVariables.PLANTLAKE_STATE_SHARDS, fn).toBeUndefined();
 });
-

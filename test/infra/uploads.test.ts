@@ -14,7 +14,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'rules.yaml'), 'rules: []\n');
   writeFileSync(join(dir, 'tags.yaml'), 'tags: []\n');
   const views = mkdtempSync(join(tmpdir(), 'plantlake-views-'));
-  writeFileSync(join(views, 'latest_values.sql'), 'SELECT site, tag, MAX(ts) AS ts FROM `${project}.${dataset}.readings` WHERE ts > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 DAY) GROUP BY site, tag');
+  writeFileSync(
+    join(views, 'latest_values.sql'),
+    'SELECT site, tag, MAX(ts) AS ts FROM `${project}.${dataset}.readings` WHERE ts > TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 DAY) GROUP BY site, tag',
+  );
   run = await runProgram('dev', {
     overrides: {
       'plantlake:rulesFile': join(dir, 'rules.yaml'),

@@ -18,8 +18,11 @@ let env: Record<string, string>;
 
 function plantlake(args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'cli', 'plantlake.ts'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 }, (err, out, errOut) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'cli', 'plantlake.ts'), ...args],
+      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
+      (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
     );
   });
 }
@@ -42,10 +45,21 @@ const PUMP_P = '10EGC10CP001';
 const PUMP_F = '10EGC10CF001';
 const HEATER = '10HHA10CT001';
 const WELL = '20XAB10CP001';
-const row = (site: string, tag: string, ts: string, value: number | null, quality = 'good') => ({ site, tag, ts, value, quality, unit: 'bar', batch_id: 'b1', ingested_at: '2024-05-03T00:00:00Z' });
+const row = (site: string, tag: string, ts: string, value: number | null, quality = 'good') => ({
+  site,
+  tag,
+  ts,
+  value,
+  quality,
+  unit: 'bar',
+  batch_id: 'b1',
+  ingested_at: '2024-05-03T00:00:00Z',
+});
 const readings = [
   ...Array.from({ length: 48 }, (_, i) => row('A', PUMP_P, new Date(Date.parse('2024-05-01T00:00:00Z') + i * 3600_000).toISOString(), 10 + i * 0.25)),
-  ...Array.from({ length: 48 }, (_, i) => row('A', PUMP_F, new Date(Date.parse('2024-05-01T00:30:00Z') + i * 3600_000).toISOString(), i % 5 === 0 ? null : 100 - i, i % 5 === 0 ? 'bad' : 'good')),
+  ...Array.from({ length: 48 }, (_, i) =>
+    row('A', PUMP_F, new Date(Date.parse('2024-05-01T00:30:00Z') + i * 3600_000).toISOString(), i % 5 === 0 ? null : 100 - i, i % 5 === 0 ? 'bad' : 'good'),
+  ),
   ...Array.from({ length: 24 }, (_, i) => row('A', HEATER, new Date(Date.parse('2024-05-01T12:00:00Z') + i * 3600_000).toISOString(), 350 + i)),
   // microseconds in the time, which a JS Date would lose
   ...Array.from({ length: 10 }, (_, i) => row('B', WELL, `2024-05-02T0${Math.floor(i / 6)}:${String((i % 6) * 10).padStart(2, '0')}:00.123456Z`, 200.5 + i)),
@@ -55,25 +69,63 @@ const readings = [
 describe('plantlake analyst commands on the emulators', () => {
   beforeAll(async () => {
     lake = await createTestLake('acli', { views: true });
-    env = { ...envForTarget(lake.target), [ENV.rawBucket]: lake.settings.rawBucket, [ENV.configBucket]: lake.settings.configBucket, [ENV.dataset]: lake.dataset };
+    env = {
+      ...envForTarget(lake.target),
+      [ENV.rawBucket]: lake.settings.rawBucket,
+      [ENV.configBucket]: lake.settings.configBucket,
+      [ENV.dataset]: lake.dataset,
+    };
     const { warehouse } = await lake.context();
     const load = (table: string, rows: object[]) => warehouse.loadText(table, rows.map((r) => JSON.stringify(r)).join('\n') + '\n', 'WRITE_APPEND');
     await load('readings', readings);
     await load('alarm_events', [
-      { event_id: 'ev-pump', site: 'A', tag: PUMP_P, condition: 'HH', transition: 'active', value: 14, limit_value: 13, priority: 'high', reading_ts: '2024-05-01T16:00:00Z', detected_at: '2024-05-01T16:00:01Z', rules_version: 'r1' },
+      {
+        event_id: 'ev-pump',
+        site: 'A',
+        tag: PUMP_P,
+        condition: 'HH',
+        transition: 'active',
+        value: 14,
+        limit_value: 13,
+        priority: 'high',
+        reading_ts: '2024-05-01T16:00:00Z',
+        detected_at: '2024-05-01T16:00:01Z',
+        rules_version: 'r1',
+      },
     ]);
     await load('tanks', [
-      { site: 'A', tank: 'TK-9', product: 'diesel', description: null, level_tag: '10EGB10CL001', capacity: 900, volume_unit: 'm3', inflow_tags: [], outflow_tags: [], catalog_version: 'c' },
+      {
+        site: 'A',
+        tank: 'TK-9',
+        product: 'diesel',
+        description: null,
+        level_tag: '10EGB10CL001',
+        capacity: 900,
+        volume_unit: 'm3',
+        inflow_tags: [],
+        outflow_tags: [],
+        catalog_version: 'c',
+      },
     ]);
-    await load('tank_strapping', [{ site: 'A', tank: 'TK-9', level: 0, volume: 0, catalog_version: 'c' }, { site: 'A', tank: 'TK-9', level: 100, volume: 1000, catalog_version: 'c' }]);
-    await load('readings', [row('A', '10EGB10CL001', '2024-05-01T00:00:00Z', 50), row('A', '10EGB10CL001', '2024-05-01T23:00:00Z', 45), row('A', '10EGB10CL001', '2024-05-02T23:00:00Z', 40)]);
+    await load('tank_strapping', [
+      { site: 'A', tank: 'TK-9', level: 0, volume: 0, catalog_version: 'c' },
+      { site: 'A', tank: 'TK-9', level: 100, volume: 1000, catalog_version: 'c' },
+    ]);
+    await load('readings', [
+      row('A', '10EGB10CL001', '2024-05-01T00:00:00Z', 50),
+      row('A', '10EGB10CL001', '2024-05-01T23:00:00Z', 45),
+      row('A', '10EGB10CL001', '2024-05-02T23:00:00Z', 40),
+    ]);
   });
 
   afterAll(() => lake?.stop());
 
   it('tariffs validate names the wrong field; tariffs push uploads a valid file to the config bucket', async () => {
     const bad = join(dir, 'bad-tariffs.yaml');
-    writeFileSync(bad, 'version: x\ntariffs:\n  - { tariff: t, site: A, timeZone: Mars/Olympus, currency: EUR, validFrom: "2024-01-01", bands: [{ band: all, days: [mon], fromHour: 0, toHour: 24, pricePerKwh: 0.2 }] }\nmeters: []\n');
+    writeFileSync(
+      bad,
+      'version: x\ntariffs:\n  - { tariff: t, site: A, timeZone: Mars/Olympus, currency: EUR, validFrom: "2024-01-01", bands: [{ band: all, days: [mon], fromHour: 0, toHour: 24, pricePerKwh: 0.2 }] }\nmeters: []\n',
+    );
     const r = await plantlake(['tariffs', 'validate', bad]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('tariffs[0].timeZone: "Mars/Olympus" is not an IANA time zone');
@@ -94,7 +146,9 @@ describe('plantlake analyst commands on the emulators', () => {
     expect(readdirSync(join(out, 'dt=2024-05-02')).sort()).toEqual(['site=A', 'site=B']);
     expect(readdirSync(join(out, 'dt=2024-05-02', 'site=B'))).toEqual(['part-0.parquet']);
     const glob = `read_parquet('${out}/**/*.parquet', hive_partitioning = true)`;
-    const fromDuck = await duck(`SELECT CAST(dt AS VARCHAR) AS dt, site, tag, COUNT(*) AS n, COUNT(value) AS values, SUM(value) AS total, MIN(ts) AS first FROM ${glob} GROUP BY ALL ORDER BY dt, site, tag`);
+    const fromDuck = await duck(
+      `SELECT CAST(dt AS VARCHAR) AS dt, site, tag, COUNT(*) AS n, COUNT(value) AS values, SUM(value) AS total, MIN(ts) AS first FROM ${glob} GROUP BY ALL ORDER BY dt, site, tag`,
+    );
     const fromBq = await lake.query<Record<string, unknown>>(
       `SELECT CAST(DATE(ts) AS STRING) AS dt, site, tag, COUNT(*) AS n, COUNT(value) AS values, SUM(value) AS total FROM ${lake.t('readings')} WHERE ts >= TIMESTAMP('2024-05-01 00:00:00+00') AND ts < TIMESTAMP('2024-05-03 00:00:00+00') GROUP BY dt, site, tag ORDER BY dt, site, tag`,
     );
@@ -104,10 +158,21 @@ describe('plantlake analyst commands on the emulators', () => {
     expect(fromDuck.find((r) => r.tag === WELL)!.first).toBe('2024-05-02 00:00:00.123456+00');
     const types = await duck<{ column_name: string; column_type: string }>(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${glob})`);
     expect(Object.fromEntries(types.map((t) => [t.column_name, t.column_type]))).toEqual({
-      site: 'VARCHAR', tag: 'VARCHAR', ts: 'TIMESTAMP WITH TIME ZONE', value: 'DOUBLE', quality: 'VARCHAR', unit: 'VARCHAR',
-      kks_plant: 'VARCHAR', kks_system: 'VARCHAR', kks_equipment_unit: 'VARCHAR', kks_component: 'VARCHAR', dt: 'DATE',
+      site: 'VARCHAR',
+      tag: 'VARCHAR',
+      ts: 'TIMESTAMP WITH TIME ZONE',
+      value: 'DOUBLE',
+      quality: 'VARCHAR',
+      unit: 'VARCHAR',
+      kks_plant: 'VARCHAR',
+      kks_system: 'VARCHAR',
+      kks_equipment_unit: 'VARCHAR',
+      kks_component: 'VARCHAR',
+      dt: 'DATE',
     });
-    expect(await duck(`SELECT DISTINCT kks_plant, kks_system, kks_equipment_unit FROM ${glob} WHERE tag = '${PUMP_F}'`)).toEqual([{ kks_plant: '10', kks_system: 'EGC10', kks_equipment_unit: 'CF001' }]);
+    expect(await duck(`SELECT DISTINCT kks_plant, kks_system, kks_equipment_unit FROM ${glob} WHERE tag = '${PUMP_F}'`)).toEqual([
+      { kks_plant: '10', kks_system: 'EGC10', kks_equipment_unit: 'CF001' },
+    ]);
   });
 
   it('export --site and --tag narrow the export', async () => {
@@ -132,8 +197,13 @@ describe('plantlake analyst commands on the emulators', () => {
     const rows = await duck(`SELECT tag, strftime(ts, '%H:%M') AS t FROM read_parquet('${out}/**/*.parquet', hive_partitioning = true) ORDER BY tag, ts`);
     // 14:30–17:30: the pump's pressure on the hour, its flow on the half hour; not the heater.
     expect(rows).toEqual([
-      { tag: PUMP_F, t: '14:30' }, { tag: PUMP_F, t: '15:30' }, { tag: PUMP_F, t: '16:30' }, { tag: PUMP_F, t: '17:30' },
-      { tag: PUMP_P, t: '15:00' }, { tag: PUMP_P, t: '16:00' }, { tag: PUMP_P, t: '17:00' },
+      { tag: PUMP_F, t: '14:30' },
+      { tag: PUMP_F, t: '15:30' },
+      { tag: PUMP_F, t: '16:30' },
+      { tag: PUMP_F, t: '17:30' },
+      { tag: PUMP_P, t: '15:00' },
+      { tag: PUMP_P, t: '16:00' },
+      { tag: PUMP_P, t: '17:00' },
     ]);
     const missing = await plantlake(['export', '--around', 'nope', '--out', out]);
     expect(missing.code).toBe(1);
@@ -148,7 +218,10 @@ describe('plantlake analyst commands on the emulators', () => {
       'TK-9,diesel,2024-05-02,450,400,0,0,-50,,m3,44.4,-50,8,',
     ]);
     const byProduct = await plantlake(['inventory', '--site', 'A', '--day', '2024-05-01', '--by', 'product', '--format', 'csv']);
-    expect(byProduct.out.trim().split('\n')).toEqual(['product,day,tanks,stock,capacity,unit,trend_per_day,days_to_empty,days_to_full', 'diesel,2024-05-01,1,450,900,m3,-50,9,']);
+    expect(byProduct.out.trim().split('\n')).toEqual([
+      'product,day,tanks,stock,capacity,unit,trend_per_day,days_to_empty,days_to_full',
+      'diesel,2024-05-01,1,450,900,m3,-50,9,',
+    ]);
     const none = await plantlake(['inventory', '--site', 'NOPE']);
     expect(none.code).toBe(1);
     expect(none.err).toContain('no tank balance for site NOPE');

@@ -18,8 +18,11 @@ let env: Record<string, string>;
 
 function plantlake(args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'cli', 'plantlake.ts'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 }, (err, out, errOut) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'cli', 'plantlake.ts'), ...args],
+      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 },
+      (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
     );
   });
 }

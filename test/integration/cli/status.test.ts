@@ -18,8 +18,11 @@ let names: PipelineNames;
 function plantlake(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const env = { ...process.env, ...envForTarget(emulatorTarget()), [ENV.rawBucket]: names.buckets.raw, [ENV.dataset]: names.dataset };
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'cli', 'plantlake.ts'), ...args], { env, encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 26 }, (err, out, errOut) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'cli', 'plantlake.ts'), ...args],
+      { env, encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 26 },
+      (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
     );
   });
 }
@@ -27,9 +30,11 @@ function plantlake(args: string[]): Promise<{ code: number; out: string; err: st
 /** Runs `fn` over 0..n-1, `limit` at a time. */
 async function each(n: number, limit: number, fn: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 const DAYS = 1_030;
@@ -46,7 +51,12 @@ describe('plantlake status on a large lake', () => {
     await each(DAYS, 16, (i) => raw.file(`readings/dt=${dayAt(i)}/site=A/b${i}.ndjson.gz`).save('x', { resumable: false }));
     await each(QUARANTINED, 16, (i) =>
       raw.file(`quarantine/dt=${i < 1000 ? '2026-11-30' : '2026-12-01'}/m${String(i).padStart(5, '0')}.json`).save(
-        JSON.stringify({ reason: `readings[0].ts: not an RFC 3339 time (${i})`, attributes: { site: i % 2 ? 'REF-01' : 'WELL-01' }, orderingKey: null, quarantinedAt: new Date(day0 + i * 1000).toISOString() }),
+        JSON.stringify({
+          reason: `readings[0].ts: not an RFC 3339 time (${i})`,
+          attributes: { site: i % 2 ? 'REF-01' : 'WELL-01' },
+          orderingKey: null,
+          quarantinedAt: new Date(day0 + i * 1000).toISOString(),
+        }),
         { resumable: false },
       ),
     );

@@ -33,7 +33,9 @@ describe('npm start, at a small scale', () => {
     expect(Number(valueSum.s)).toBeCloseTo(sum(result.batches.flatMap((b) => b.readings.map((r) => r.value ?? 0))), 3);
 
     // Exactly the scripted alarms: in alarm_events, and as chat notifications.
-    const expected = expectedAlarms(hours).flatMap((a) => [`${a.site} ${a.tag} ${a.condition} active`, `${a.site} ${a.tag} ${a.condition} cleared`]).sort();
+    const expected = expectedAlarms(hours)
+      .flatMap((a) => [`${a.site} ${a.tag} ${a.condition} active`, `${a.site} ${a.tag} ${a.condition} cleared`])
+      .sort();
     expect(expected).toHaveLength(8);
     const [events] = await c.bigquery.query(`SELECT site, tag, condition, transition FROM \`${projectId}.${names.dataset}.alarm_events\``);
     expect(events.map((e: Record<string, string>) => `${e.site} ${e.tag} ${e.condition} ${e.transition}`).sort()).toEqual(expected);
@@ -58,17 +60,29 @@ describe('npm start, at a small scale', () => {
     const parsed = parseTariffs(readFileSync(join(repoRoot, 'config', 'tariffs.yaml'), 'utf8'));
     if (!parsed.ok) throw new Error(parsed.reason);
     const grid = tariffRows(parsed.tariffs);
-    const local = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Berlin',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    });
     const register = result.batches.flatMap((b) => b.readings.filter((r) => r.tag === '30BBA10CE002')).sort((a, b) => a.ts.localeCompare(b.ts));
     const expectedCost = new Map<string, number>();
     for (let i = 1; i < register.length; i++) {
       const parts = Object.fromEntries(local.formatToParts(new Date(register[i - 1]!.ts)).map((p) => [p.type, p.value]));
       const localDay = `${parts.year}-${parts.month}-${parts.day}`;
       const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!) + 1;
-      const price = grid.find((g) => g.weekday === weekday && g.hour === Number(parts.hour) && g.valid_from <= localDay && (g.valid_to === null || localDay < g.valid_to))!.price_per_kwh;
+      const price = grid.find(
+        (g) => g.weekday === weekday && g.hour === Number(parts.hour) && g.valid_from <= localDay && (g.valid_to === null || localDay < g.valid_to),
+      )!.price_per_kwh;
       expectedCost.set(localDay, (expectedCost.get(localDay) ?? 0) + (register[i]!.value! - register[i - 1]!.value!) * price);
     }
-    const [costs] = await c.bigquery.query(`SELECT CAST(local_day AS STRING) AS local_day, cost FROM \`${projectId}.${names.dataset}.energy_cost_daily\` WHERE tag = '30BBA10CE002' ORDER BY local_day`);
+    const [costs] = await c.bigquery.query(
+      `SELECT CAST(local_day AS STRING) AS local_day, cost FROM \`${projectId}.${names.dataset}.energy_cost_daily\` WHERE tag = '30BBA10CE002' ORDER BY local_day`,
+    );
     expect(costs.map((r: { local_day: string }) => r.local_day)).toEqual([...expectedCost.keys()].sort());
     for (const r of costs as { local_day: string; cost: number }[]) expect(r.cost).toBeCloseTo(expectedCost.get(r.local_day)!, 6);
     const feeder = report[5]!.rows.filter((r) => r.tag === '30BBA10CE002');
@@ -88,7 +102,9 @@ describe('npm start, at a small scale', () => {
         for (let i = 1; i < f.length; i++) v += ((f[i - 1]!.value! + f[i]!.value!) / 2) * ((Date.parse(f[i]!.ts) - Date.parse(f[i - 1]!.ts)) / 3_600_000);
         return sum + v;
       }, 0);
-    const [balances] = await c.bigquery.query(`SELECT tank, unexplained FROM \`${projectId}.${names.dataset}.tank_balance_daily\` WHERE day = '${day}' ORDER BY tank`);
+    const [balances] = await c.bigquery.query(
+      `SELECT tank, unexplained FROM \`${projectId}.${names.dataset}.tank_balance_daily\` WHERE day = '${day}' ORDER BY tank`,
+    );
     const unexplained: Record<string, number> = {};
     for (const tank of catalog.catalog.tanks) {
       const level = series(tank.levelTag);

@@ -76,9 +76,7 @@ describe('BigQuery emulator', () => {
 
     const count = async (day: string, site?: string): Promise<number> => {
       const [rows] = await bigquery.query({
-        query:
-          `SELECT COUNT(*) AS n FROM \`${dataset.id}.readings\` ` +
-          'WHERE DATE(ts) = @day' + (site ? ' AND site = @site' : ''),
+        query: `SELECT COUNT(*) AS n FROM \`${dataset.id}.readings\` ` + 'WHERE DATE(ts) = @day' + (site ? ' AND site = @site' : ''),
         params: site ? { day: bigquery.date(day), site } : { day: bigquery.date(day) },
       });
       return Number(rows[0].n);

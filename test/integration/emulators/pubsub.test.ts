@@ -51,9 +51,7 @@ describe('Pub/Sub emulator', () => {
     // Ordered delivery waits for each ack; send acks at once rather than in 100 ms batches.
     const sub = topic.subscription(created.name, { batching: { maxMilliseconds: 5 } });
     const n = 50;
-    await Promise.all(
-      Array.from({ length: n }, (_, i) => topic.publishMessage({ data: Buffer.from(String(i)), orderingKey: '10LAB10CP001' })),
-    );
+    await Promise.all(Array.from({ length: n }, (_, i) => topic.publishMessage({ data: Buffer.from(String(i)), orderingKey: '10LAB10CP001' })));
     const got = await receive(sub, n);
     expect(got.map((m) => Number(m.data.toString()))).toEqual(Array.from({ length: n }, (_, i) => i));
   });

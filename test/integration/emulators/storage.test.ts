@@ -54,7 +54,11 @@ describe('Cloud Storage emulator', () => {
     expect(meta.contentType).toBe('application/x-ndjson');
     // Ask for the stored bytes as they are, the way a reader that handles gzip itself does.
     const [raw] = await file.download({ decompress: false });
-    const lines = gunzipSync(raw).toString().trim().split('\n').map((l) => JSON.parse(l));
+    const lines = gunzipSync(raw)
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual(rows);
   });
 

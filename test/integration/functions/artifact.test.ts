@@ -54,7 +54,10 @@ describe('built functions', () => {
     served.push(sweep);
     const noRules = await fetch(sweep.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noRules.status).toBe(500);
-    expect(((await noRules.json()) as { status: string; message: string })).toMatchObject({ status: 'no-rules', message: expect.stringMatching(/Upload a valid rules file/) });
+    expect((await noRules.json()) as { status: string; message: string }).toMatchObject({
+      status: 'no-rules',
+      message: expect.stringMatching(/Upload a valid rules file/),
+    });
     await p.config.file(OBJECTS.rules).save('version: "a1"\nrules:\n  - prefix: "10LAB"\n    limits: { H: 10 }\n', { resumable: false });
     const ok = await fetch(sweep.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(ok.status).toBe(200);
@@ -63,9 +66,7 @@ describe('built functions', () => {
   });
 
   it('serves the land bundle, which lands a real push body and an Eventarc CloudEvent', async () => {
-    const [land, detect, notify] = await Promise.all(
-      ['land', 'detect', 'notify'].map((name) => serveBuilt({ name, source: dirOf(name), env: env() })),
-    );
+    const [land, detect, notify] = await Promise.all(['land', 'detect', 'notify'].map((name) => serveBuilt({ name, source: dirOf(name), env: env() })));
     served.push(land!, detect!, notify!);
 
     // A push body exactly as Pub/Sub sends it (the google-cloudevents example), carrying a batch.
@@ -92,9 +93,17 @@ describe('built functions', () => {
     expect((await readGzipNdjson<{ value: number }>(p.raw, names[0]!)).map((r) => r.value)).toEqual([42]);
     // Its logs are Cloud Logging JSON lines on stdout.
     const line = await waitFor('the land log line', async () =>
-      land!.output().split('\n').find((l) => l.includes('"messageId":"artifact-push-1"')),
+      land!
+        .output()
+        .split('\n')
+        .find((l) => l.includes('"messageId":"artifact-push-1"')),
     );
-    expect(JSON.parse(line)).toMatchObject({ severity: 'INFO', event: 'land.batch', outcome: 'landed', 'logging.googleapis.com/labels': { function: 'land', environment: 'test' } });
+    expect(JSON.parse(line)).toMatchObject({
+      severity: 'INFO',
+      event: 'land.batch',
+      outcome: 'landed',
+      'logging.googleapis.com/labels': { function: 'land', environment: 'test' },
+    });
   });
 
   it('stops at start, naming the variable, when a setting is missing', async () => {

@@ -60,24 +60,53 @@ describe('the functions log what the operations alerts count', () => {
       log: createLogger({ function: 'detect' }, logs.sink),
       rulesCheckEveryMs: 0,
     });
-    const batch = { batchId: 'ops-1', site: 'REF-01', source: 'test', sentAt: new Date().toISOString(), readings: [{ tag: '10LAB10CP001', ts: new Date(Date.now() - 1000).toISOString(), value: 1, quality: 'good' }] };
+    const batch = {
+      batchId: 'ops-1',
+      site: 'REF-01',
+      source: 'test',
+      sentAt: new Date().toISOString(),
+      readings: [{ tag: '10LAB10CP001', ts: new Date(Date.now() - 1000).toISOString(), value: 1, quality: 'good' }],
+    };
     // Without any rules detect logs the batch and throws, so Pub/Sub retries it (never acked unevaluated).
     await expect(detect(messagePublished(json(batch), { messageId: 'ops-d-1' }))).rejects.toThrow(/no usable alarm rules/);
     await detect(messagePublished(Buffer.from('nope'), { messageId: 'ops-d-2' }));
     const spec = specs['detect-skipped']!;
-    const outcomes = logs.lines.filter((l) => l.messageId === 'ops-d-1' || l.messageId === 'ops-d-2').filter((l) => matches(spec.match, l)).map((l) => l.outcome);
+    const outcomes = logs.lines
+      .filter((l) => l.messageId === 'ops-d-1' || l.messageId === 'ops-d-2')
+      .filter((l) => matches(spec.match, l))
+      .map((l) => l.outcome);
     expect(outcomes.sort()).toEqual(['no-rules', 'skipped-invalid']);
   });
 
   it('notify: a webhook that stays down', async () => {
     const notify = createNotify({
       storage: p.clients.storage,
-      settings: { rawBucket: p.names.buckets.raw, configBucket: p.names.buckets.config, webhookUrl: hookUrl, webhookFormat: 'slack', alarmEmails: [], notifyThrottleSeconds: 0, environment: 'test' },
+      settings: {
+        rawBucket: p.names.buckets.raw,
+        configBucket: p.names.buckets.config,
+        webhookUrl: hookUrl,
+        webhookFormat: 'slack',
+        alarmEmails: [],
+        notifyThrottleSeconds: 0,
+        environment: 'test',
+      },
       log: createLogger({ function: 'notify' }, logs.sink),
       catalogCheckEveryMs: 60_000,
       webhookRetry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, timeoutMs: 2_000, totalMs: 5_000 },
     });
-    const event = { eventId: 'ab'.repeat(16), site: 'REF-01', tag: '10LAB10CP001', condition: 'HH', transition: 'active', value: 9, limit: 5, priority: 'high', readingTs: new Date(Date.now() - 1000).toISOString(), detectedAt: new Date().toISOString(), rulesVersion: 'v1' };
+    const event = {
+      eventId: 'ab'.repeat(16),
+      site: 'REF-01',
+      tag: '10LAB10CP001',
+      condition: 'HH',
+      transition: 'active',
+      value: 9,
+      limit: 5,
+      priority: 'high',
+      readingTs: new Date(Date.now() - 1000).toISOString(),
+      detectedAt: new Date().toISOString(),
+      rulesVersion: 'v1',
+    };
     await expect(notify(messagePublished(json(event), { messageId: 'ops-n-1' }))).rejects.toThrow(/did not take the notification/);
     const spec = specs['notify-webhook-failing']!;
     expect(logs.lines.filter((l) => l.messageId === 'ops-n-1' && matches(spec.match, l)).map((l) => l.event)).toEqual(['notify.webhook-failed']);

@@ -60,10 +60,14 @@ export async function objectNames(bucket: Bucket, prefix: string): Promise<strin
 
 /** Waits until exactly `count` objects exist under `prefix` (and stay so for a moment). */
 export async function waitForObjects(bucket: Bucket, prefix: string, count: number, timeoutMs = 20_000): Promise<string[]> {
-  return waitFor(`${count} object(s) under ${prefix}`, async () => {
-    const names = await objectNames(bucket, prefix);
-    return names.length >= count ? names : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `${count} object(s) under ${prefix}`,
+    async () => {
+      const names = await objectNames(bucket, prefix);
+      return names.length >= count ? names : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export { readGzipNdjson };

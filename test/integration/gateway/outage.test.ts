@@ -77,7 +77,14 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
     const rules = readFileSync(join(repoRoot, 'config', 'rules.yaml'), 'utf8');
     expect(checkRules(rules).ok).toBe(true);
     await uploadConfigObject(c.storage, names.buckets.config, 'rules', rules);
-    fns = await startLocalFunctions({ clients: c, names, functions: ['land', 'detect'], logSink: logs.sink, configCheckSeconds: 0, delivery: { log: () => {} } });
+    fns = await startLocalFunctions({
+      clients: c,
+      names,
+      functions: ['land', 'detect'],
+      logSink: logs.sink,
+      configCheckSeconds: 0,
+      delivery: { log: () => {} },
+    });
     broker = await startMqttBroker();
     opcua = await startOpcUaPlant({ port: await freePort(), tags: OPCUA_TAGS });
   });
@@ -93,7 +100,14 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
   });
 
   const env = (site: string, dir: string, extra: Record<string, string>) =>
-    gatewayEnv({ pubsubHost: stack.endpoints.pubsub, projectId: stack.projectId, readingsTopic: names.topics.readings, site, stateDir: join(state, dir), extra });
+    gatewayEnv({
+      pubsubHost: stack.endpoints.pubsub,
+      projectId: stack.projectId,
+      readingsTopic: names.topics.readings,
+      site,
+      stateDir: join(state, dir),
+      extra,
+    });
 
   async function rawRows(prefix: string): Promise<Row[]> {
     const raw = c.storage.bucket(names.buckets.raw);
@@ -101,7 +115,9 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
     return (await Promise.all(all.map((n) => readGzipNdjson<Row>(raw, n)))).flat();
   }
 
-  it(`lands every reading exactly once through a ${OUTAGE_S} s outage and a SIGKILL of the gateways, and raises the alarm`, { timeout: (OUTAGE_S + 420) * 1000 }, async () => {
+  it(`lands every reading exactly once through a ${OUTAGE_S} s outage and a SIGKILL of the gateways, and raises the alarm`, {
+    timeout: (OUTAGE_S + 420) * 1000,
+  }, async () => {
     const mqttEnv = env('REF-01', 'mqtt', { MQTT_BROKER: broker.url, MQTT_CLIENT_ID: 'gw-outage' });
     const witness = join(state, 'opcua-witness.json');
     const witnessConf = join(state, 'witness.conf');
@@ -127,10 +143,15 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
       signals: signalsOf('REF-01').filter((s) => OPCUA_TAGS.includes(s.tag)),
       emit: (r) => opcua.set(r.tag, r.value, r.quality, new Date(r.ts)),
     });
-    await waitFor('both gateways to land readings', async () => {
-      const rows = await rawRows('readings/');
-      return rows.some((r) => r.site === 'REF-01') && rows.some((r) => r.site === 'REF-02') ? true : undefined;
-    }, 60_000, 500);
+    await waitFor(
+      'both gateways to land readings',
+      async () => {
+        const rows = await rawRows('readings/');
+        return rows.some((r) => r.site === 'REF-01') && rows.some((r) => r.site === 'REF-02') ? true : undefined;
+      },
+      60_000,
+      500,
+    );
 
     await setServiceState(stack.endpoints, 'pubsub', 'down');
     const downAt = Date.now();
@@ -155,16 +176,24 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
     const landedCount = (site: string) =>
       logs.lines.filter((l) => l.event === 'land.batch' && l.outcome === 'landed' && l.site === site).reduce((n, l) => n + (l.readings as number), 0);
     let shown = 0;
-    await waitFor('every MQTT reading to land', async () => {
-      if (Date.now() - shown > 15_000) {
-        shown = Date.now();
-        process.stderr.write(`outage test: ${landedCount('REF-01')}/${produced.length} MQTT readings landed, gateways ${gateways.map((g) => g.pid).join(', ')}\n`);
-      }
-      return landedCount('REF-01') >= produced.length || undefined;
-    }, 300_000, 500);
+    await waitFor(
+      'every MQTT reading to land',
+      async () => {
+        if (Date.now() - shown > 15_000) {
+          shown = Date.now();
+          process.stderr.write(
+            `outage test: ${landedCount('REF-01')}/${produced.length} MQTT readings landed, gateways ${gateways.map((g) => g.pid).join(', ')}\n`,
+          );
+        }
+        return landedCount('REF-01') >= produced.length || undefined;
+      },
+      300_000,
+      500,
+    );
     const caughtUpAt = Date.now();
     // Neither gateway died on the way (Telegraf's own faults would show here).
-    for (const g of gateways) expect(await Promise.race([g.exited.then((code) => `exited with ${code}: ${g.log().slice(-2000)}`), sleep(10).then(() => 'running')])).toBe('running');
+    for (const g of gateways)
+      expect(await Promise.race([g.exited.then((code) => `exited with ${code}: ${g.log().slice(-2000)}`), sleep(10).then(() => 'running')])).toBe('running');
     await sleep(3000); // anything still arriving would be a duplicate
     const landed = await rawRows('readings/');
 
@@ -175,8 +204,17 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
     const lost = produced.filter((p) => !mqttKeys.has(key(p)));
     const doubled = mqttRows.length - mqttKeys.size;
     // OPC UA: every reading the gateway read (witness) lands once, with the value the server served.
-    const witnessed = readFileSync(witness, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { fields: Record<string, number>; timestamp: number });
-    const witnessedKeys = new Set(witnessed.flatMap((m) => Object.keys(m.fields).filter((f) => f !== 'Quality').map((tag) => key({ tag, ts: m.timestamp }))));
+    const witnessed = readFileSync(witness, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { fields: Record<string, number>; timestamp: number });
+    const witnessedKeys = new Set(
+      witnessed.flatMap((m) =>
+        Object.keys(m.fields)
+          .filter((f) => f !== 'Quality')
+          .map((tag) => key({ tag, ts: m.timestamp })),
+      ),
+    );
     const opcuaRows = landed.filter((r) => r.site === 'REF-02');
     const opcuaKeys = new Set(opcuaRows.map(key));
     const servedByKey = new Map(opcuaPlant.produced.map((p) => [key(p), p]));
@@ -192,7 +230,13 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
     const figures = {
       outageSeconds: Math.round((upAt - downAt) / 1000),
       mqtt: { produced: produced.length, landed: mqttRows.length, lost: lost.length, doubled },
-      opcua: { served: opcuaPlant.produced.length, read: witnessedKeys.size, landed: opcuaRows.length, lostOfRead: opcuaLost.length, rawRepeatsOfARead: opcuaDoubled },
+      opcua: {
+        served: opcuaPlant.produced.length,
+        read: witnessedKeys.size,
+        landed: opcuaRows.length,
+        lostOfRead: opcuaLost.length,
+        rawRepeatsOfARead: opcuaDoubled,
+      },
       bufferBytesBeforeKill: bufferBeforeKill,
       bufferBytesAtEnd: bufferAtEnd,
       killExitCodes: exits,
@@ -204,7 +248,9 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
     };
     console.log(`gateway outage figures: ${JSON.stringify(figures)}`);
     const detectLines = logs.lines.filter((l) => l.event === 'detect.batch');
-    console.log(`detect saw ${detectLines.length} batches; alarm transitions: ${JSON.stringify(detectLines.flatMap((l) => (l.events as string[] | undefined) ?? []))}`);
+    console.log(
+      `detect saw ${detectLines.length} batches; alarm transitions: ${JSON.stringify(detectLines.flatMap((l) => (l.events as string[] | undefined) ?? []))}`,
+    );
 
     expect(lost).toEqual([]);
     expect(doubled).toBe(0);
@@ -226,11 +272,19 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
     expect(opcuaRows.filter((r) => inOutage(r.ts)).length).toBeGreaterThan(0);
 
     // The excursion during the outage is in alarm history: detect judged the burst in event time.
-    const events = await waitFor('the overfill alarm in the raw zone', async () => {
-      const e = await rawRows('alarm-events/');
-      return e.some((x) => x.tag === '10EGB10CL001' && (x as unknown as { condition: string }).condition === 'HH') ? e : undefined;
-    }, 60_000, 1000);
-    const hh = events.filter((x) => x.tag === '10EGB10CL001' && (x as unknown as { condition: string }).condition === 'HH') as unknown as { transition: string; reading_ts: string }[];
+    const events = await waitFor(
+      'the overfill alarm in the raw zone',
+      async () => {
+        const e = await rawRows('alarm-events/');
+        return e.some((x) => x.tag === '10EGB10CL001' && (x as unknown as { condition: string }).condition === 'HH') ? e : undefined;
+      },
+      60_000,
+      1000,
+    );
+    const hh = events.filter((x) => x.tag === '10EGB10CL001' && (x as unknown as { condition: string }).condition === 'HH') as unknown as {
+      transition: string;
+      reading_ts: string;
+    }[];
     // One excursion, one HH activation, judged at the reading's time (inside the outage). Whether
     // it also clears before the plant stops depends on the outage's length (off-delay 60 s).
     const active = hh.filter((e) => e.transition === 'active');
@@ -239,10 +293,20 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
 
     // The daily job loads the days into BigQuery: the same readings, count and checksum.
     const days = [...new Set([...produced, ...opcuaPlant.produced].map((p) => new Date(p.ts).toISOString().slice(0, 10)))].sort();
-    const daily = createContext(c, {
-      rawBucket: names.buckets.raw, configBucket: names.buckets.config, dataset: names.dataset,
-      coldlineAgeDays: 30, retentionDays: undefined, location: undefined, maxCompactedBytes: 64 * 1024 * 1024, concurrency: 8,
-    }, createLogger({ function: 'daily' }, () => {}));
+    const daily = createContext(
+      c,
+      {
+        rawBucket: names.buckets.raw,
+        configBucket: names.buckets.config,
+        dataset: names.dataset,
+        coldlineAgeDays: 30,
+        retentionDays: undefined,
+        location: undefined,
+        maxCompactedBytes: 64 * 1024 * 1024,
+        concurrency: 8,
+      },
+      createLogger({ function: 'daily' }, () => {}),
+    );
     const report = await runDaily(await daily, { mode: 'backfill', from: days[0], to: days.at(-1) });
     expect(report.status).toBe('succeeded');
     const projectId = await c.bigquery.getProjectId();
@@ -251,9 +315,13 @@ describe('zero loss through a Pub/Sub outage with a gateway crash', () => {
     });
     const [bq] = (await job.getQueryResults()) as [Row[]];
     expect(checksum(bq)).toBe(checksum(produced));
-    const [opcuaBq] = (await c.bigquery.query(`SELECT COUNT(*) AS n, COUNT(DISTINCT CONCAT(tag, CAST(ts AS STRING))) AS keys FROM \`${projectId}.${names.dataset}.readings\` WHERE ts >= TIMESTAMP('${days[0]}') AND site = 'REF-02'`)) as [{ n: number; keys: number }[]];
+    const [opcuaBq] = (await c.bigquery.query(
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT CONCAT(tag, CAST(ts AS STRING))) AS keys FROM \`${projectId}.${names.dataset}.readings\` WHERE ts >= TIMESTAMP('${days[0]}') AND site = 'REF-02'`,
+    )) as [{ n: number; keys: number }[]];
     expect(opcuaBq[0]).toEqual({ n: opcuaKeys.size, keys: opcuaKeys.size });
-    const [alarms] = await c.bigquery.query(`SELECT tag, condition, transition FROM \`${projectId}.${names.dataset}.alarm_events\` WHERE reading_ts >= TIMESTAMP('${days[0]}') AND tag = '10EGB10CL001' AND condition = 'HH'`);
+    const [alarms] = await c.bigquery.query(
+      `SELECT tag, condition, transition FROM \`${projectId}.${names.dataset}.alarm_events\` WHERE reading_ts >= TIMESTAMP('${days[0]}') AND tag = '10EGB10CL001' AND condition = 'HH'`,
+    );
     expect((alarms as { transition: string }[]).map((a) => a.transition).sort()).toEqual(hh.map((e) => e.transition).sort());
   });
 });

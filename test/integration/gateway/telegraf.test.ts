@@ -45,7 +45,14 @@ describe('Telegraf feeds plantlake through the shipped configs', () => {
   });
 
   const settings = (site: string, dir: string, extra: Record<string, string>) =>
-    gatewayEnv({ pubsubHost: endpoints().pubsub, projectId: p.clients.target.projectId!, readingsTopic: p.names.topics.readings, site, stateDir: join(state, dir), extra });
+    gatewayEnv({
+      pubsubHost: endpoints().pubsub,
+      projectId: p.clients.target.projectId!,
+      readingsTopic: p.names.topics.readings,
+      site,
+      stateDir: join(state, dir),
+      extra,
+    });
 
   async function rowsOf(site: string): Promise<Row[]> {
     const names = await objectNames(p.raw, `readings/`);
@@ -68,10 +75,15 @@ describe('Telegraf feeds plantlake through the shipped configs', () => {
     // A topic whose last level is not a KKS code: mapped nowhere, quarantined with its path.
     await broker.publish('plantlake/REF-01/pump-7', JSON.stringify({ value: 1, quality: 'good', ts: t0 + 4000 }));
 
-    const rows = await waitFor('the MQTT readings in the raw zone', async () => {
-      const r = await rowsOf('REF-01');
-      return r.length >= sent.length ? r : undefined;
-    }, 45_000, 250);
+    const rows = await waitFor(
+      'the MQTT readings in the raw zone',
+      async () => {
+        const r = await rowsOf('REF-01');
+        return r.length >= sent.length ? r : undefined;
+      },
+      45_000,
+      250,
+    );
     expect(rows.map(({ tag, ts, value, quality }) => ({ tag, ts, value, quality }))).toEqual([
       { tag: '10EGB10CL001', ts: new Date(t0 + 1).toISOString(), value: 61.25, quality: 'good' },
       { tag: '10EGB10CL001', ts: new Date(t0 + 1001).toISOString(), value: 61.5, quality: 'uncertain' },
@@ -82,7 +94,12 @@ describe('Telegraf feeds plantlake through the shipped configs', () => {
     const landed = logs.lines.filter((l) => l.event === 'land.batch' && l.outcome === 'landed');
     expect(landed[0]).toMatchObject({ source: 'telegraf:edge-gateway', site: 'REF-01' });
 
-    const quarantined = await waitFor('the unmappable metric in quarantine', async () => logs.lines.find((l) => l.event === 'land.batch' && l.outcome === 'quarantined'), 20_000, 250);
+    const quarantined = await waitFor(
+      'the unmappable metric in quarantine',
+      async () => logs.lines.find((l) => l.event === 'land.batch' && l.outcome === 'quarantined'),
+      20_000,
+      250,
+    );
     expect(quarantined.reason).toMatch(/could not be mapped and were left out \(the rest landed\).*metrics\[\d+\]\.tags\.kks: .*"pump-7"/);
     const [q] = await objectNames(p.raw, 'quarantine/');
     const record = JSON.parse((await p.raw.file(q!).download())[0].toString()) as { payloadBase64: string; problems: { path: string }[] };
@@ -99,10 +116,15 @@ describe('Telegraf feeds plantlake through the shipped configs', () => {
     opcua.set('10HHA10CT001', 351.75, 'good', new Date(at + 4));
     gateways.push(await startTelegraf(['opcua'], settings('REF-02', 'opcua', { OPCUA_ENDPOINT: opcua.endpoint })));
     // Several reads of unchanged values: the same source times, so the same readings.
-    const rows = await waitFor('the OPC UA readings read at least three times', async () => {
-      const done = logs.lines.filter((l) => l.event === 'land.batch' && l.site === 'REF-02').length >= 3;
-      return done ? rowsOf('REF-02') : undefined;
-    }, 45_000, 250);
+    const rows = await waitFor(
+      'the OPC UA readings read at least three times',
+      async () => {
+        const done = logs.lines.filter((l) => l.event === 'land.batch' && l.site === 'REF-02').length >= 3;
+        return done ? rowsOf('REF-02') : undefined;
+      },
+      45_000,
+      250,
+    );
     expect(rows.map(({ tag, ts, value, quality, unit }) => ({ tag, ts, value, quality, unit }))).toEqual([
       { tag: '10EGB10CL001', ts: new Date(at).toISOString(), value: 62.125, quality: 'good', unit: '%' },
       { tag: '10EGB10CT001', ts: new Date(at + 1).toISOString(), value: 35.5, quality: 'uncertain', unit: 'degC' },
@@ -119,10 +141,15 @@ describe('Telegraf feeds plantlake through the shipped configs', () => {
     modbus.set('30BBA10CE002', 98765.25);
     const from = Date.now();
     gateways.push(await startTelegraf(['modbus'], settings('FDR-01', 'modbus', { MODBUS_CONTROLLER: modbus.controller })));
-    const rows = await waitFor('two Modbus reads in the raw zone', async () => {
-      const r = await rowsOf('FDR-01');
-      return r.length >= 4 ? r : undefined;
-    }, 45_000, 250);
+    const rows = await waitFor(
+      'two Modbus reads in the raw zone',
+      async () => {
+        const r = await rowsOf('FDR-01');
+        return r.length >= 4 ? r : undefined;
+      },
+      45_000,
+      250,
+    );
     expect(new Set(rows.map((r) => `${r.tag}=${r.value} ${r.quality}`))).toEqual(new Set(['30BBA10CE001=1234.5 good', '30BBA10CE002=98765.25 good']));
     // Modbus carries no time: Telegraf stamps each read.
     expect(rows.every((r) => Date.parse(r.ts) >= from - 1000 && Date.parse(r.ts) <= Date.now())).toBe(true);

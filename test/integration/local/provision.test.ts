@@ -21,7 +21,11 @@ describe('provision', () => {
     expect(raw).toBe(true);
     const [tables] = await c.bigquery.dataset(names.dataset).getTables();
     expect(tables.map((t) => t.id).sort()).toEqual(
-      expect.arrayContaining(Object.values(TABLES).map((t) => t.name).sort()),
+      expect.arrayContaining(
+        Object.values(TABLES)
+          .map((t) => t.name)
+          .sort(),
+      ),
     );
   });
 });

@@ -85,16 +85,64 @@ const at = (day: string, hour: string) => `2024-04-0${day}T${hour}:00:00Z`;
 const series = (tag: string, points: [string, string, number][]): R[] => points.map(([d, h, value]) => ({ tag, ts: at(d, h), value }));
 const tank: R[] = [
   // TK-1: day 1 receives 600 m3, day 2 dispatches 1200, day 3 receives 240 and loses 40 (a leak).
-  ...series(L1, [['1', '00', 10], ['1', '06', 11], ['1', '12', 13], ['1', '18', 14], ['2', '00', 14], ['2', '06', 13], ['2', '12', 7], ['2', '18', 4], ['3', '00', 4], ['3', '06', 25], ['3', '12', 5], ['3', '18', 6]]),
-  ...series(IN1, [['1', '00', 0], ['1', '06', 50], ['1', '12', 50], ['1', '18', 0], ['2', '00', 0], ['2', '06', 0], ['2', '12', 0], ['2', '18', 0], ['3', '00', 0], ['3', '06', 20], ['3', '12', 20], ['3', '18', 0]]),
-  ...series(OUT1, [['1', '00', 0], ['1', '06', 0], ['1', '12', 0], ['1', '18', 0], ['2', '00', 0], ['2', '06', 100], ['2', '12', 100], ['2', '18', 0], ['3', '00', 0], ['3', '06', 0], ['3', '12', 0], ['3', '18', 0]]),
+  ...series(L1, [
+    ['1', '00', 10],
+    ['1', '06', 11],
+    ['1', '12', 13],
+    ['1', '18', 14],
+    ['2', '00', 14],
+    ['2', '06', 13],
+    ['2', '12', 7],
+    ['2', '18', 4],
+    ['3', '00', 4],
+    ['3', '06', 25],
+    ['3', '12', 5],
+    ['3', '18', 6],
+  ]),
+  ...series(IN1, [
+    ['1', '00', 0],
+    ['1', '06', 50],
+    ['1', '12', 50],
+    ['1', '18', 0],
+    ['2', '00', 0],
+    ['2', '06', 0],
+    ['2', '12', 0],
+    ['2', '18', 0],
+    ['3', '00', 0],
+    ['3', '06', 20],
+    ['3', '12', 20],
+    ['3', '18', 0],
+  ]),
+  ...series(OUT1, [
+    ['1', '00', 0],
+    ['1', '06', 0],
+    ['1', '12', 0],
+    ['1', '18', 0],
+    ['2', '00', 0],
+    ['2', '06', 100],
+    ['2', '12', 100],
+    ['2', '18', 0],
+    ['3', '00', 0],
+    ['3', '06', 0],
+    ['3', '12', 0],
+    ['3', '18', 0],
+  ]),
   // TK-2: no flows, loses 50 then 100 m3.
-  ...series(L2, [['1', '00', 5], ['1', '18', 5], ['2', '18', 4], ['3', '18', 2]]),
+  ...series(L2, [
+    ['1', '00', 5],
+    ['1', '18', 5],
+    ['2', '18', 4],
+    ['3', '18', 2],
+  ]),
 ];
 
 /** Cells as plain values: DATE, DATETIME and TIMESTAMP objects become their text. */
 function plain(rows: Record<string, unknown>[]): Record<string, unknown>[] {
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === 'object' && 'value' in v ? String((v as { value: unknown }).value) : v])));
+  return rows.map((r) =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === 'object' && 'value' in v ? String((v as { value: unknown }).value) : v]),
+    ),
+  );
 }
 
 describe('energy cost and tank views', () => {
@@ -115,7 +163,9 @@ describe('energy cost and tank views', () => {
   afterAll(() => lake?.stop());
 
   it('loads the tariff grid (168 rows per period) and the meters', async () => {
-    expect(await q(`SELECT tariff, COUNT(*) AS n, COUNT(DISTINCT CONCAT(weekday, '-', hour)) AS hours FROM ${lake.t('tariffs')} GROUP BY tariff ORDER BY tariff`)).toEqual([
+    expect(
+      await q(`SELECT tariff, COUNT(*) AS n, COUNT(DISTINCT CONCAT(weekday, '-', hour)) AS hours FROM ${lake.t('tariffs')} GROUP BY tariff ORDER BY tariff`),
+    ).toEqual([
       { tariff: 'new', n: 168, hours: 168 },
       { tariff: 'old', n: 168, hours: 168 },
     ]);
@@ -127,9 +177,20 @@ describe('energy cost and tank views', () => {
   });
 
   it('energy_cost_intervals: local midnight, daylight saving, a reset, a rollover, a power tag, a tariff change', async () => {
-    const rows = await q(`SELECT tag, local_day, local_start, interval_end, counter_event, kwh, tariff, band, price_per_kwh, cost FROM ${lake.t('energy_cost_intervals')} ORDER BY tag, interval_start`);
-    const row = (tag: string, local_day: string, local_start: string, interval_end: string, kwh: number, tariff: string, band: string, price: number, counter_event: string | null = null) =>
-      ({ tag, local_day, local_start, interval_end, counter_event, kwh, tariff, band, price_per_kwh: price, cost: kwh * price });
+    const rows = await q(
+      `SELECT tag, local_day, local_start, interval_end, counter_event, kwh, tariff, band, price_per_kwh, cost FROM ${lake.t('energy_cost_intervals')} ORDER BY tag, interval_start`,
+    );
+    const row = (
+      tag: string,
+      local_day: string,
+      local_start: string,
+      interval_end: string,
+      kwh: number,
+      tariff: string,
+      band: string,
+      price: number,
+      counter_event: string | null = null,
+    ) => ({ tag, local_day, local_start, interval_end, counter_event, kwh, tariff, band, price_per_kwh: price, cost: kwh * price });
     expect(rows).toEqual([
       row(M2, '2024-04-01', '2024-04-01T12:00:00', '2024-04-01T10:15:00.000Z', 50, 'new', 'peak', 1),
       row(M1, '2024-03-29', '2024-03-29T23:45:00', '2024-03-29T23:00:00.000Z', 10, 'old', 'off-peak', 0.25),
@@ -144,14 +205,22 @@ describe('energy cost and tank views', () => {
   });
 
   it('energy_cost_hourly: one row per meter and local hour, the hour after the DST change is 03:00 local at 01:00Z', async () => {
-    expect(await q(`SELECT local_hour, hour_start, band, intervals, kwh, cost FROM ${lake.t('energy_cost_hourly')} WHERE tag = '${M1}' AND local_day = '2024-03-31' ORDER BY hour_start`)).toEqual([
+    expect(
+      await q(
+        `SELECT local_hour, hour_start, band, intervals, kwh, cost FROM ${lake.t('energy_cost_hourly')} WHERE tag = '${M1}' AND local_day = '2024-03-31' ORDER BY hour_start`,
+      ),
+    ).toEqual([
       { local_hour: '2024-03-31T01:00:00', hour_start: '2024-03-31T00:00:00.000Z', band: 'weekend-night', intervals: 1, kwh: 20, cost: 1.25 },
       { local_hour: '2024-03-31T03:00:00', hour_start: '2024-03-31T01:00:00.000Z', band: 'weekend', intervals: 2, kwh: 50, cost: 6.25 },
     ]);
   });
 
   it('energy_cost_daily and energy_cost_site_daily: per meter and per site, by local day', async () => {
-    expect(await q(`SELECT local_day, kwh, cost, peak_kwh, unpriced_kwh, resets, rollovers FROM ${lake.t('energy_cost_daily')} WHERE tag = '${M1}' ORDER BY local_day`)).toEqual([
+    expect(
+      await q(
+        `SELECT local_day, kwh, cost, peak_kwh, unpriced_kwh, resets, rollovers FROM ${lake.t('energy_cost_daily')} WHERE tag = '${M1}' ORDER BY local_day`,
+      ),
+    ).toEqual([
       { local_day: '2024-03-29', kwh: 10, cost: 2.5, peak_kwh: 0, unpriced_kwh: 0, resets: 0, rollovers: 0 },
       { local_day: '2024-03-30', kwh: 40, cost: 2.5, peak_kwh: 0, unpriced_kwh: 0, resets: 0, rollovers: 0 },
       { local_day: '2024-03-31', kwh: 70, cost: 6.25 + 1.25, peak_kwh: 0, unpriced_kwh: 0, resets: 0, rollovers: 0 },
@@ -163,20 +232,110 @@ describe('energy cost and tank views', () => {
   });
 
   it('energy_peak_demand_monthly: highest 15-minute demand per local month and its charge', async () => {
-    expect(await q(`SELECT month, peak_kw, peak_at, peak_local, tariff, demand_charge_per_kw, demand_charge FROM ${lake.t('energy_peak_demand_monthly')} ORDER BY month`)).toEqual([
-      { month: '2024-03-01', peak_kw: 120, peak_at: '2024-03-31T01:00:00.000Z', peak_local: '2024-03-31T03:00:00', tariff: 'old', demand_charge_per_kw: 2, demand_charge: 240 },
-      { month: '2024-04-01', peak_kw: 252, peak_at: '2024-04-01T10:00:00.000Z', peak_local: '2024-04-01T12:00:00', tariff: 'new', demand_charge_per_kw: 3, demand_charge: 756 },
+    expect(
+      await q(
+        `SELECT month, peak_kw, peak_at, peak_local, tariff, demand_charge_per_kw, demand_charge FROM ${lake.t('energy_peak_demand_monthly')} ORDER BY month`,
+      ),
+    ).toEqual([
+      {
+        month: '2024-03-01',
+        peak_kw: 120,
+        peak_at: '2024-03-31T01:00:00.000Z',
+        peak_local: '2024-03-31T03:00:00',
+        tariff: 'old',
+        demand_charge_per_kw: 2,
+        demand_charge: 240,
+      },
+      {
+        month: '2024-04-01',
+        peak_kw: 252,
+        peak_at: '2024-04-01T10:00:00.000Z',
+        peak_local: '2024-04-01T12:00:00',
+        tariff: 'new',
+        demand_charge_per_kw: 3,
+        demand_charge: 756,
+      },
     ]);
   });
 
   it('tank_balance_daily: a receipt, a dispatch, and a leak of 40 m3 found as the unexplained difference', async () => {
-    expect(await q(`SELECT tank, day, opening_stock, closing_stock, receipts, dispatches, stock_change, unexplained, unexplained_share, out_of_range_readings FROM ${lake.t('tank_balance_daily')} ORDER BY tank, day`)).toEqual([
-      { tank: 'TK-1', day: '2024-04-01', opening_stock: 1000, closing_stock: 1600, receipts: 600, dispatches: 0, stock_change: 600, unexplained: 0, unexplained_share: 0, out_of_range_readings: 0 },
-      { tank: 'TK-1', day: '2024-04-02', opening_stock: 1600, closing_stock: 400, receipts: 0, dispatches: 1200, stock_change: -1200, unexplained: 0, unexplained_share: 0, out_of_range_readings: 0 },
-      { tank: 'TK-1', day: '2024-04-03', opening_stock: 400, closing_stock: 600, receipts: 240, dispatches: 0, stock_change: 200, unexplained: -40, unexplained_share: -40 / 240, out_of_range_readings: 1 },
-      { tank: 'TK-2', day: '2024-04-01', opening_stock: 250, closing_stock: 250, receipts: 0, dispatches: 0, stock_change: 0, unexplained: 0, unexplained_share: null, out_of_range_readings: 0 },
-      { tank: 'TK-2', day: '2024-04-02', opening_stock: 250, closing_stock: 200, receipts: 0, dispatches: 0, stock_change: -50, unexplained: -50, unexplained_share: null, out_of_range_readings: 0 },
-      { tank: 'TK-2', day: '2024-04-03', opening_stock: 200, closing_stock: 100, receipts: 0, dispatches: 0, stock_change: -100, unexplained: -100, unexplained_share: null, out_of_range_readings: 0 },
+    expect(
+      await q(
+        `SELECT tank, day, opening_stock, closing_stock, receipts, dispatches, stock_change, unexplained, unexplained_share, out_of_range_readings FROM ${lake.t('tank_balance_daily')} ORDER BY tank, day`,
+      ),
+    ).toEqual([
+      {
+        tank: 'TK-1',
+        day: '2024-04-01',
+        opening_stock: 1000,
+        closing_stock: 1600,
+        receipts: 600,
+        dispatches: 0,
+        stock_change: 600,
+        unexplained: 0,
+        unexplained_share: 0,
+        out_of_range_readings: 0,
+      },
+      {
+        tank: 'TK-1',
+        day: '2024-04-02',
+        opening_stock: 1600,
+        closing_stock: 400,
+        receipts: 0,
+        dispatches: 1200,
+        stock_change: -1200,
+        unexplained: 0,
+        unexplained_share: 0,
+        out_of_range_readings: 0,
+      },
+      {
+        tank: 'TK-1',
+        day: '2024-04-03',
+        opening_stock: 400,
+        closing_stock: 600,
+        receipts: 240,
+        dispatches: 0,
+        stock_change: 200,
+        unexplained: -40,
+        unexplained_share: -40 / 240,
+        out_of_range_readings: 1,
+      },
+      {
+        tank: 'TK-2',
+        day: '2024-04-01',
+        opening_stock: 250,
+        closing_stock: 250,
+        receipts: 0,
+        dispatches: 0,
+        stock_change: 0,
+        unexplained: 0,
+        unexplained_share: null,
+        out_of_range_readings: 0,
+      },
+      {
+        tank: 'TK-2',
+        day: '2024-04-02',
+        opening_stock: 250,
+        closing_stock: 200,
+        receipts: 0,
+        dispatches: 0,
+        stock_change: -50,
+        unexplained: -50,
+        unexplained_share: null,
+        out_of_range_readings: 0,
+      },
+      {
+        tank: 'TK-2',
+        day: '2024-04-03',
+        opening_stock: 200,
+        closing_stock: 100,
+        receipts: 0,
+        dispatches: 0,
+        stock_change: -100,
+        unexplained: -100,
+        unexplained_share: null,
+        out_of_range_readings: 0,
+      },
     ]);
   });
 
@@ -190,14 +349,27 @@ describe('energy cost and tank views', () => {
   });
 
   it('tank_days_of_cover and product_days_of_cover: days until empty at the trend of the last days', async () => {
-    const tanks = await q(`SELECT tank, closing_stock, trend_per_day, trend_days, days_to_empty, days_to_full FROM ${lake.t('tank_days_of_cover')} WHERE day = '2024-04-03' ORDER BY tank`);
+    const tanks = await q(
+      `SELECT tank, closing_stock, trend_per_day, trend_days, days_to_empty, days_to_full FROM ${lake.t('tank_days_of_cover')} WHERE day = '2024-04-03' ORDER BY tank`,
+    );
     expect(tanks).toEqual([
-      { tank: 'TK-1', closing_stock: 600, trend_per_day: (600 - 1200 + 200) / 3, trend_days: 3, days_to_empty: 600 / ((1200 - 600 - 200) / 3), days_to_full: null },
+      {
+        tank: 'TK-1',
+        closing_stock: 600,
+        trend_per_day: (600 - 1200 + 200) / 3,
+        trend_days: 3,
+        days_to_empty: 600 / ((1200 - 600 - 200) / 3),
+        days_to_full: null,
+      },
       { tank: 'TK-2', closing_stock: 100, trend_per_day: -50, trend_days: 3, days_to_empty: 2, days_to_full: null },
     ]);
-    const day1 = await q(`SELECT tank, trend_per_day, days_to_empty, days_to_full FROM ${lake.t('tank_days_of_cover')} WHERE day = '2024-04-01' AND tank = 'TK-1'`);
+    const day1 = await q(
+      `SELECT tank, trend_per_day, days_to_empty, days_to_full FROM ${lake.t('tank_days_of_cover')} WHERE day = '2024-04-01' AND tank = 'TK-1'`,
+    );
     expect(day1).toEqual([{ tank: 'TK-1', trend_per_day: 600, days_to_empty: null, days_to_full: (2400 - 1600) / 600 }]);
-    const products = await q(`SELECT site, product, tanks, stock, capacity, trend_per_day, days_to_empty FROM ${lake.t('product_days_of_cover')} WHERE day = '2024-04-03'`);
+    const products = await q(
+      `SELECT site, product, tanks, stock, capacity, trend_per_day, days_to_empty FROM ${lake.t('product_days_of_cover')} WHERE day = '2024-04-03'`,
+    );
     expect(products).toHaveLength(1);
     expect(products[0]).toMatchObject({ site: REF, product: 'crude', tanks: 2, stock: 700, capacity: 2900 });
     expect(products[0]!.trend_per_day as number).toBeCloseTo(-400 / 3 - 50, 9);

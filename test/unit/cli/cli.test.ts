@@ -8,19 +8,25 @@ import { repoRoot } from '../../../local/repo-root.ts';
 function plantlake(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PLANTLAKE_') && k !== 'PUBSUB_EMULATOR_HOST'));
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'cli', 'plantlake.ts'), ...args], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 30_000 }, (err, out, errOut) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out, err: errOut }),
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'cli', 'plantlake.ts'), ...args],
+      { env: { ...clean, ...env }, encoding: 'utf8', timeout: 30_000 },
+      (err, out, errOut) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out, err: errOut }),
     );
   });
 }
 
 // Each case starts a Node process: on a loaded machine twelve at once take longer than the unit default of 5 s.
 describe.concurrent('plantlake CLI', { timeout: 60_000 }, () => {
-  it.each([[['--help']], [['daily', '--help']], [['backfill', '--help']], [['rebuild', '--help']], [['lifecycle', '--help']]])('prints help for %j', async (args) => {
-    const r = await plantlake(args);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Usage: plantlake/);
-  });
+  it.each([[['--help']], [['daily', '--help']], [['backfill', '--help']], [['rebuild', '--help']], [['lifecycle', '--help']]])(
+    'prints help for %j',
+    async (args) => {
+      const r = await plantlake(args);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/Usage: plantlake/);
+    },
+  );
 
   it('documents every option of backfill', async () => {
     const r = await plantlake(['backfill', '--help']);

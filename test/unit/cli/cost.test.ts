@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/plantlake.ts';
 import {
-  batchShape, bigqueryLogicalBytes, billPerReading, billPlant, measureSizes, parsePriceTable, PRICE_KEYS, R1, type PriceTable, type Sizes,
+  batchShape,
+  bigqueryLogicalBytes,
+  billPerReading,
+  billPlant,
+  measureSizes,
+  parsePriceTable,
+  PRICE_KEYS,
+  R1,
+  type PriceTable,
+  type Sizes,
 } from '../../../cli/cost-model.ts';
 
 const shipped = readFileSync(new URL('../../../config/prices.yaml', import.meta.url), 'utf8');
@@ -56,7 +65,7 @@ describe('plantlake cost', () => {
     expect(bigqueryLogicalBytes({ ...row, value: null, unit: 'bar' })).toBe(8 + 14 + 8 + 0 + 6 + 5 + 4 + 8);
   });
 
-  it('bills each component from the plant\'s volumes', () => {
+  it("bills each component from the plant's volumes", () => {
     const sizes: Sizes = { wireBytesPerReading: 100, wireBytesPerBatch: 0, rawBytesPerReading: 10, bigqueryBytesPerRow: 80 };
     const plant = { ...R1, alarmsPerDay: 0, month: 1, bigqueryStorage: 'logical' as const };
     const bill = billPlant(unitPrices, plant, sizes);
@@ -66,12 +75,15 @@ describe('plantlake cost', () => {
     expect(bill.readingsPerMonth).toBe(2_592_000_000);
     expect(line('readings: publish').quantity).toBeCloseTo((3 * batches * 100_000) / 2 ** 40, 12);
     expect(line('land: one raw object').quantity).toBe(batches / 1000);
-    expect(bill.lines.find((l) => l.component === 'detect' && l.item === 'CPU')!.quantity).toBeCloseTo(batches * 0.1 / 3, 6);
+    expect(bill.lines.find((l) => l.component === 'detect' && l.item === 'CPU')!.quantity).toBeCloseTo((batches * 0.1) / 3, 6);
     // Month 1: 30 days of raw data, all in Standard (Coldline after 30 days), none in Coldline.
     expect(line('Standard:').quantity).toBeCloseTo((30 * 86_400_000 * 10) / 2 ** 30, 6);
     expect(line('Coldline:').quantity).toBe(0);
     expect(line('readings, active logical').quantity).toBeCloseTo((30 * 86_400_000 * 80) / 2 ** 30, 6);
-    expect(bill.list).toBeCloseTo(bill.lines.reduce((s, l) => s + l.quantity, 0), 6);
+    expect(bill.list).toBeCloseTo(
+      bill.lines.reduce((s, l) => s + l.quantity, 0),
+      6,
+    );
     expect(bill.perMillionReadings).toBeCloseTo(bill.list / 2592, 9);
   });
 
@@ -79,12 +91,14 @@ describe('plantlake cost', () => {
     const prices = { ...unitPrices, runRequests: { ...unitPrices.runRequests, free: 2 } };
     const bill = billPlant(prices, { ...R1, alarmsPerDay: 0 }, { wireBytesPerReading: 1, wireBytesPerBatch: 0, rawBytesPerReading: 1, bigqueryBytesPerRow: 1 });
     const requests = bill.lines.filter((l) => l.price === 'runRequests');
-    expect(requests.map((l) => [l.component, l.list, l.billed])).toEqual([
-      ['land', 2.592, 0.592],
-      ['detect', 2.592, 2.592],
-      ['notify', 0, 0],
-      ['daily', 0.00003, 0.00003],
-    ].map(([c, list, billed]) => [c, expect.closeTo(list as number, 9), expect.closeTo(billed as number, 9)]));
+    expect(requests.map((l) => [l.component, l.list, l.billed])).toEqual(
+      [
+        ['land', 2.592, 0.592],
+        ['detect', 2.592, 2.592],
+        ['notify', 0, 0],
+        ['daily', 0.00003, 0.00003],
+      ].map(([c, list, billed]) => [c, expect.closeTo(list as number, 9), expect.closeTo(billed as number, 9)]),
+    );
   });
 
   it('bills the per-reading design a call, an object and a ≥ 1 KB streaming insert per reading', () => {
@@ -95,7 +109,7 @@ describe('plantlake cost', () => {
     expect(bill.lines.find((l) => l.item.startsWith('streaming insert'))!.quantity).toBeCloseTo((readings * 1024) / 2 ** 30, 3);
   });
 
-  it('prints R1\'s bill with its sources, and refuses contradictory options with exit code 2', async () => {
+  it("prints R1's bill with its sources, and refuses contradictory options with exit code 2", async () => {
     const ok = await run(['cost']);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('10,000 tags over 10 sites');

@@ -51,7 +51,7 @@ describe('daily run time by calculation', () => {
     expect(line(/compose compacted objects/)[0]!.quantity).toBeLessThan(bill.batchesPerMonth / 28 / 1000);
   });
 
-  it('bills Coldline\'s 90-day minimum when retention deletes data sooner', () => {
+  it("bills Coldline's 90-day minimum when retention deletes data sooner", () => {
     const kept = billPlant(unitPrices, { ...R1, retentionDays: 60 });
     const early = kept.lines.find((l) => /early deletion/.test(l.item))!;
     expect(early.item).toBe('Coldline early deletion (30 of its 90 minimum days)');

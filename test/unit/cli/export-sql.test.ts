@@ -20,7 +20,9 @@ describe('export SQL', () => {
 
   it('exports a day and site with EXPORT DATA in the same dt=/site= layout', () => {
     const sql = exportDataSql('`p.d.readings`', '`p.d.tags`', 'gs://lake-exports/plantlake/', '2024-03-01', 'REF-01', {});
-    expect(sql).toMatch(/^EXPORT DATA OPTIONS \(uri = 'gs:\/\/lake-exports\/plantlake\/dt=2024-03-01\/site=REF-01\/part-\*\.parquet', format = 'PARQUET', overwrite = true\) AS SELECT /);
+    expect(sql).toMatch(
+      /^EXPORT DATA OPTIONS \(uri = 'gs:\/\/lake-exports\/plantlake\/dt=2024-03-01\/site=REF-01\/part-\*\.parquet', format = 'PARQUET', overwrite = true\) AS SELECT /,
+    );
     expect(sql).toContain("r.ts >= TIMESTAMP('2024-03-01 00:00:00+00')");
     expect(sql).toContain('t.function_key AS kks_system');
   });

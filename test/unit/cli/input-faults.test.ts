@@ -16,7 +16,9 @@ describe('a CSV with a byte-order mark', () => {
     expect(withBom).toEqual(plain);
     expect(withBom[0]).toEqual({ site: 'REF-01', tag: '10LAB10CP001', ts: '2026-11-30T10:00:00Z', value: 4.2, quality: 'good' });
     const sentAt = new Date('2026-11-30T11:00:00Z');
-    expect(batchesFromReadings(withBom, { text: CSV, batchSize: 500, source: 'test', sentAt })).toEqual(batchesFromReadings(plain, { text: CSV, batchSize: 500, source: 'test', sentAt }));
+    expect(batchesFromReadings(withBom, { text: CSV, batchSize: 500, source: 'test', sentAt })).toEqual(
+      batchesFromReadings(plain, { text: CSV, batchSize: 500, source: 'test', sentAt }),
+    );
   });
 
   it('an NDJSON file with one reads too', () => {
@@ -24,7 +26,9 @@ describe('a CSV with a byte-order mark', () => {
   });
 
   it('a header without the needed columns is refused on line 1, naming what it has', () => {
-    expect(() => readingsFromText('station;tag;time\nA;1;2\n', 'csv')).toThrow(/^line 1: the header has no site, tag, ts column \(it has "station;tag;time"\); write the header site,tag,ts,value,quality\[,unit\]$/);
+    expect(() => readingsFromText('station;tag;time\nA;1;2\n', 'csv')).toThrow(
+      /^line 1: the header has no site, tag, ts column \(it has "station;tag;time"\); write the header site,tag,ts,value,quality\[,unit\]$/,
+    );
   });
 });
 

@@ -38,7 +38,11 @@ describe('readings file', () => {
     const readings = readingsFromText(csv, 'csv');
     const sentAt = new Date('2026-11-21T00:00:00Z');
     const batches = batchesFromReadings(readings, { text: csv, batchSize: 1, source: 'test', sentAt });
-    expect(batches.map((b) => [b.site, b.readings.length])).toEqual([['REF-01', 1], ['REF-01', 1], ['WELL-01', 1]]);
+    expect(batches.map((b) => [b.site, b.readings.length])).toEqual([
+      ['REF-01', 1],
+      ['REF-01', 1],
+      ['WELL-01', 1],
+    ]);
     expect(batchesFromReadings(readings, { text: csv, batchSize: 1, source: 'test', sentAt }).map((b) => b.batchId)).toEqual(batches.map((b) => b.batchId));
     expect(batchesFromReadings(readings, { text: `${csv}\n`, batchSize: 1, source: 'test', sentAt })[0]!.batchId).not.toBe(batches[0]!.batchId);
     for (const b of batches) expect(parseBatch(JSON.stringify(b), sentAt).ok).toBe(true);

@@ -41,7 +41,9 @@ describe('pruneLock', () => {
   });
 
   it('refuses a lock that lacks a required package, naming it', () => {
-    expect(() => pruneLock(lock, { name: 'fn', version: '0.1.0', dependencies: { zed: '1.0.0' } })).toThrow(/package-lock.json has no zed for the bundle; run npm install/);
+    expect(() => pruneLock(lock, { name: 'fn', version: '0.1.0', dependencies: { zed: '1.0.0' } })).toThrow(
+      /package-lock.json has no zed for the bundle; run npm install/,
+    );
   });
 });
 

@@ -12,7 +12,10 @@ const SQL_TYPES: Record<string, string> = { STRING: 'STRING', FLOAT: 'FLOAT64', 
 
 /** The DDL type of a JSON schema field, e.g. ARRAY<STRUCT<file STRING NOT NULL, …>>. */
 function ddlType(f: FieldSchema): string {
-  const base = f.type === 'RECORD' ? `STRUCT<${(f.fields ?? []).map((c) => `${c.name} ${ddlType(c)}${c.mode === 'REQUIRED' ? ' NOT NULL' : ''}`).join(', ')}>` : SQL_TYPES[f.type]!;
+  const base =
+    f.type === 'RECORD'
+      ? `STRUCT<${(f.fields ?? []).map((c) => `${c.name} ${ddlType(c)}${c.mode === 'REQUIRED' ? ' NOT NULL' : ''}`).join(', ')}>`
+      : SQL_TYPES[f.type]!;
   return f.mode === 'REPEATED' ? `ARRAY<${base}>` : base;
 }
 
@@ -94,7 +97,12 @@ describe('sql/ddl', () => {
 
 describe('sql/views', () => {
   it('follow the convention infra/views.ts enforces (names, placeholders, references, no cycles)', () => {
-    const views = loadViews(join(repoRoot, 'sql', 'views'), 'p', 'd', Object.values(TABLES).map((t) => t.name));
+    const views = loadViews(
+      join(repoRoot, 'sql', 'views'),
+      'p',
+      'd',
+      Object.values(TABLES).map((t) => t.name),
+    );
     expect(views.length).toBeGreaterThanOrEqual(12);
     const known = new Set([...Object.values(TABLES).map((t) => t.name), ...views.map((v) => v.name)]);
     for (const v of views) {

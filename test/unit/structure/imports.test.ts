@@ -15,7 +15,10 @@ function sources(): Map<string, string> {
   for (const top of SCANNED) {
     for (const entry of readdirSync(join(root, top), { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
-      const path = join(entry.parentPath, entry.name).slice(root.length + 1).split('\\').join('/');
+      const path = join(entry.parentPath, entry.name)
+        .slice(root.length + 1)
+        .split('\\')
+        .join('/');
       files.set(path, readFileSync(join(root, path), 'utf8'));
     }
   }
@@ -69,7 +72,16 @@ describe('reading imports', () => {
       "import * as functions from '@google-cloud/functions-framework';",
     ].join('\n');
     expect(importSpecifiers(text)).toEqual([
-      './a.ts', './b.ts', '../c.ts', './f.ts', './g.ts', './h.ts', './side-effect.ts', './i.ts', '@google-cloud/storage', '@google-cloud/functions-framework',
+      './a.ts',
+      './b.ts',
+      '../c.ts',
+      './f.ts',
+      './g.ts',
+      './h.ts',
+      './side-effect.ts',
+      './i.ts',
+      '@google-cloud/storage',
+      '@google-cloud/functions-framework',
     ]);
   });
 
@@ -78,8 +90,11 @@ describe('reading imports', () => {
     expect(edge).toMatchObject({ target: 'functions/daily/plan.ts', relative: true });
     expect(edgesOf('cli/x.ts', "import { S } from '@google-cloud/storage/build/src/index.js';")[0]!.target).toBe('@google-cloud/storage');
     expect(edgesOf('cli/x.ts', "import { readFile } from 'node:fs/promises';")[0]!.target).toBe('node:fs');
-    expect(['functions/core/kks.ts', 'functions/adapters/log.ts', 'functions/sweep/sweep.ts', 'cli/plantlake.ts', 'local/plant/plant.ts', 'schemas/rules.ts'].map(layerOf))
-      .toEqual(['core', 'adapters', 'fn:sweep', 'cli', 'local', 'schemas']);
+    expect(
+      ['functions/core/kks.ts', 'functions/adapters/log.ts', 'functions/sweep/sweep.ts', 'cli/plantlake.ts', 'local/plant/plant.ts', 'schemas/rules.ts'].map(
+        layerOf,
+      ),
+    ).toEqual(['core', 'adapters', 'fn:sweep', 'cli', 'local', 'schemas']);
   });
 });
 
@@ -97,7 +112,12 @@ describe('the rules fail on a back-edge', () => {
   const backEdges: Array<[string, string, string, string]> = [
     ['core → adapters', 'functions/core/rules.ts', "import { x } from '../adapters/log.ts';", 'core imports only core and schemas'],
     ['core → a function folder', 'functions/core/kks.ts', "import type { X } from '../daily/plan.ts';", 'core imports only core and schemas'],
-    ['core → a cloud client', 'functions/core/batch.ts', "import { Storage } from '@google-cloud/storage';", 'core imports no cloud client, Pulumi, hono or node I/O'],
+    [
+      'core → a cloud client',
+      'functions/core/batch.ts',
+      "import { Storage } from '@google-cloud/storage';",
+      'core imports no cloud client, Pulumi, hono or node I/O',
+    ],
     ['core → Pulumi', 'functions/core/batch.ts', "import * as pulumi from '@pulumi/pulumi';", 'core imports no cloud client, Pulumi, hono or node I/O'],
     ['core → hono', 'functions/core/panel-view.ts', "import { Hono } from 'hono';", 'core imports no cloud client, Pulumi, hono or node I/O'],
     ['core → node:fs', 'functions/core/rules.ts', "import { readFileSync } from 'node:fs';", 'core imports no cloud client, Pulumi, hono or node I/O'],
@@ -105,11 +125,31 @@ describe('the rules fail on a back-edge', () => {
     ['core → node:http', 'functions/core/rules.ts', "const h = await import('node:http');", 'core imports no cloud client, Pulumi, hono or node I/O'],
     ['core → node:net', 'functions/core/rules.ts', "import { connect } from 'node:net';", 'core imports no cloud client, Pulumi, hono or node I/O'],
     ['schemas → core', 'schemas/rules.ts', "import { x } from '../functions/core/kks.ts';", 'schemas import nothing but schemas'],
-    ['adapters → a function folder (type only)', 'functions/adapters/lake-compaction.ts', "import type { Plan } from '../daily/plan.ts';", 'adapters import only adapters, core and schemas'],
+    [
+      'adapters → a function folder (type only)',
+      'functions/adapters/lake-compaction.ts',
+      "import type { Plan } from '../daily/plan.ts';",
+      'adapters import only adapters, core and schemas',
+    ],
     ['adapters → cli', 'functions/adapters/log.ts', "import { x } from '../../cli/progress.ts';", 'adapters import only adapters, core and schemas'],
-    ['a function folder → another', 'functions/sweep/sweep.ts', "import { commitSite } from '../detect/site-commit.ts';", 'a function folder imports no other function folder'],
-    ['a function folder → infra', 'functions/daily/run.ts', "import { x } from '../../infra/config.ts';", 'functions import nothing above them (cli, local, infra, scripts, bench, test)'],
-    ['a function folder → local', 'functions/land/land.ts', "export { x } from '../../local/repo-root.ts';", 'functions import nothing above them (cli, local, infra, scripts, bench, test)'],
+    [
+      'a function folder → another',
+      'functions/sweep/sweep.ts',
+      "import { commitSite } from '../detect/site-commit.ts';",
+      'a function folder imports no other function folder',
+    ],
+    [
+      'a function folder → infra',
+      'functions/daily/run.ts',
+      "import { x } from '../../infra/config.ts';",
+      'functions import nothing above them (cli, local, infra, scripts, bench, test)',
+    ],
+    [
+      'a function folder → local',
+      'functions/land/land.ts',
+      "export { x } from '../../local/repo-root.ts';",
+      'functions import nothing above them (cli, local, infra, scripts, bench, test)',
+    ],
     ['cli → local', 'cli/ops-commands.ts', "import { simulateDay } from '../local/plant/plant.ts';", 'only local, scripts, bench and test import local'],
     ['infra → cli', 'infra/index.ts', "import { x } from '../cli/query.ts';", 'infra imports no cli or local'],
     ['infra → local', 'infra/components/lake.ts', "import { repoRoot } from '../../local/repo-root.ts';", 'infra imports no cli or local'],
@@ -133,17 +173,22 @@ describe('the rules fail on a back-edge', () => {
 
 describe('the rules allow the direction', () => {
   it('passes edges that point down, and peers inside one folder', () => {
-    expect(graph({
-      'functions/core/lake-paths.ts': "import { createHash } from 'node:crypto';\nimport { OBJECTS } from './resources.ts';\nimport { SITE_PATTERN } from '../../schemas/reading-batch.ts';\nimport { parse } from 'yaml';",
-      'functions/adapters/lake-listing.ts': "import type { Bucket } from '@google-cloud/storage';\nimport { isDay } from '../core/lake-paths.ts';\nimport { isNotFound } from './storage-errors.ts';",
-      'functions/sweep/sweep.ts': "import { commitSite } from '../adapters/site-commit.ts';\nimport { evaluate } from '../core/index.ts';",
-      'functions/daily/run.ts': "import { planLoads } from './plan.ts';",
-      'cli/ops-commands.ts': "import { Gateway } from './gateway.ts';\nimport { runDaily } from '../functions/daily/run.ts';",
-      'infra/config.ts': "import { x } from '../functions/daily/settings.ts';",
-      'local/demo.ts': "import { uploadConfigObject } from '../cli/config-objects.ts';\nimport { Gateway } from '../cli/gateway.ts';\nimport { x } from '../infra/views.ts';",
-      'scripts/start.ts': "import { repoRoot } from '../local/repo-root.ts';",
-      'bench/scale.bench.ts': "import { startEmulators } from '../local/emulators/stack.ts';",
-      'test/unit/x.test.ts': "import { simulateDay } from '../../local/plant/plant.ts';\nimport { x } from '../../scripts/start.ts';",
-    })).toEqual([]);
+    expect(
+      graph({
+        'functions/core/lake-paths.ts':
+          "import { createHash } from 'node:crypto';\nimport { OBJECTS } from './resources.ts';\nimport { SITE_PATTERN } from '../../schemas/reading-batch.ts';\nimport { parse } from 'yaml';",
+        'functions/adapters/lake-listing.ts':
+          "import type { Bucket } from '@google-cloud/storage';\nimport { isDay } from '../core/lake-paths.ts';\nimport { isNotFound } from './storage-errors.ts';",
+        'functions/sweep/sweep.ts': "import { commitSite } from '../adapters/site-commit.ts';\nimport { evaluate } from '../core/index.ts';",
+        'functions/daily/run.ts': "import { planLoads } from './plan.ts';",
+        'cli/ops-commands.ts': "import { Gateway } from './gateway.ts';\nimport { runDaily } from '../functions/daily/run.ts';",
+        'infra/config.ts': "import { x } from '../functions/daily/settings.ts';",
+        'local/demo.ts':
+          "import { uploadConfigObject } from '../cli/config-objects.ts';\nimport { Gateway } from '../cli/gateway.ts';\nimport { x } from '../infra/views.ts';",
+        'scripts/start.ts': "import { repoRoot } from '../local/repo-root.ts';",
+        'bench/scale.bench.ts': "import { startEmulators } from '../local/emulators/stack.ts';",
+        'test/unit/x.test.ts': "import { simulateDay } from '../../local/plant/plant.ts';\nimport { x } from '../../scripts/start.ts';",
+      }),
+    ).toEqual([]);
   });
 });

@@ -16,8 +16,11 @@ function plantlake(lake: TestLake, args: string[]): Promise<{ code: number; out:
   const flags = ['--raw-bucket', lake.settings.rawBucket, '--config-bucket', lake.settings.configBucket, '--dataset', lake.dataset];
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envForTarget(lake.target) };
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'cli', 'plantlake.ts'), args[0]!, ...flags, ...args.slice(1)], { env, encoding: 'utf8', timeout: 120_000 }, (err, out, errOut) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'cli', 'plantlake.ts'), args[0]!, ...flags, ...args.slice(1)],
+      { env, encoding: 'utf8', timeout: 120_000 },
+      (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
     );
   });
 }
@@ -32,11 +35,24 @@ describe('plantlake backfill and rebuild', () => {
     // readings, so batches straddle midnight and land as one object per day each.
     for (const b of series('A', '2024-05-01T20:00:00Z', 2 * 3600, { stepSeconds: 60, perBatch: 90 })) published.push(...(await publish(lake.raw, b)));
     // Site B: a few readings a day, and one batch resent with a later ingest time.
-    for (const b of series('B', '2024-05-02T00:00:00Z', 30, { stepSeconds: 7200, perBatch: 10, tags: ['20LAC20CF002'] })) published.push(...(await publish(lake.raw, b)));
-    const resend = series('B', '2024-05-02T00:00:00Z', 30, { stepSeconds: 7200, perBatch: 10, tags: ['20LAC20CF002'], batchPrefix: 'B-resend-', ingestedAt: '2024-05-04T00:00:00Z', value: (i) => -i })[0]!;
+    for (const b of series('B', '2024-05-02T00:00:00Z', 30, { stepSeconds: 7200, perBatch: 10, tags: ['20LAC20CF002'] }))
+      published.push(...(await publish(lake.raw, b)));
+    const resend = series('B', '2024-05-02T00:00:00Z', 30, {
+      stepSeconds: 7200,
+      perBatch: 10,
+      tags: ['20LAC20CF002'],
+      batchPrefix: 'B-resend-',
+      ingestedAt: '2024-05-04T00:00:00Z',
+      value: (i) => -i,
+    })[0]!;
     published.push(...(await publish(lake.raw, resend)));
     // A day outside the range, which must stay unloaded.
-    await publish(lake.raw, { batchId: 'A-later', site: 'A', ingestedAt: '2024-05-05T00:00:01Z', readings: [{ tag: '10LAB10CP001', ts: '2024-05-05T00:00:00Z', value: 1 }] });
+    await publish(lake.raw, {
+      batchId: 'A-later',
+      site: 'A',
+      ingestedAt: '2024-05-05T00:00:01Z',
+      readings: [{ tag: '10LAB10CP001', ts: '2024-05-05T00:00:00Z', value: 1 }],
+    });
   });
 
   afterAll(() => lake?.stop());

@@ -54,7 +54,12 @@ describe('daily load', () => {
   });
 
   it('reloads a day that got a late object, and only that day', async () => {
-    const late = (await publish(lake.raw, { batchId: 'A-late-1', site: 'A', ingestedAt: `${D2}T23:00:00Z`, readings: [{ tag: '10LAB10CP001', ts: `${D1}T23:59:59Z`, value: 42 }] }));
+    const late = await publish(lake.raw, {
+      batchId: 'A-late-1',
+      site: 'A',
+      ingestedAt: `${D2}T23:00:00Z`,
+      readings: [{ tag: '10LAB10CP001', ts: `${D1}T23:59:59Z`, value: 42 }],
+    });
     published.push(...late);
     const report = await lake.run({ mode: 'daily' }, NOW);
     expect(report.days.map((d) => [d.day, d.reason, d.rowsKept])).toEqual([[D1, 'raw objects changed since the last load', 201]]);
@@ -63,7 +68,16 @@ describe('daily load', () => {
   });
 
   it('reports a malformed line with its file and line, and loads the rest of the day', async () => {
-    const good = (i: number) => ({ site: 'A', tag: '10LAB10CT001', ts: `${D2}T20:00:0${i}Z`, value: i, quality: 'good', unit: 'bar', batch_id: 'A-bad', ingested_at: `${D2}T21:00:00Z` });
+    const good = (i: number) => ({
+      site: 'A',
+      tag: '10LAB10CT001',
+      ts: `${D2}T20:00:0${i}Z`,
+      value: i,
+      quality: 'good',
+      unit: 'bar',
+      batch_id: 'A-bad',
+      ingested_at: `${D2}T21:00:00Z`,
+    });
     const name = `readings/dt=${D2}/site=A/A-bad.ndjson.gz`;
     await putObject(lake.raw, name, [good(1), '{"site":"A","tag":"10LAB10CT001","ts":', good(2), { ...good(3), quality: 'excellent' }, good(4)]);
     const report = await lake.run({ mode: 'daily' }, NOW);
@@ -82,14 +96,29 @@ describe('daily load', () => {
     expect((await dayRows(lake, D2)).filter((r) => r.includes('"A-bad"'))).toHaveLength(3);
   });
 
-  it('loads the day\'s alarm events once per event id and refreshes tags from the catalog', async () => {
+  it("loads the day's alarm events once per event id and refreshes tags from the catalog", async () => {
     const event = (id: string, transition: string, ts: string, detected: string) => ({
-      event_id: id, site: 'A', tag: '10LAB10CP001', condition: 'H', transition, value: 9.5, limit_value: 9, priority: 'high', reading_ts: ts, detected_at: detected, rules_version: 'r1',
+      event_id: id,
+      site: 'A',
+      tag: '10LAB10CP001',
+      condition: 'H',
+      transition,
+      value: 9.5,
+      limit_value: 9,
+      priority: 'high',
+      reading_ts: ts,
+      detected_at: detected,
+      rules_version: 'r1',
     });
-    await putObject(lake.raw, `alarm-events/dt=${D2}/site=A/A-d2-0000.ndjson.gz`, [event('e1', 'active', `${D2}T06:00:10Z`, `${D2}T06:00:11Z`), { ...event('e2', 'cleared', `${D2}T06:01:00Z`, `${D2}T06:01:01Z`), late: true }]);
+    await putObject(lake.raw, `alarm-events/dt=${D2}/site=A/A-d2-0000.ndjson.gz`, [
+      event('e1', 'active', `${D2}T06:00:10Z`, `${D2}T06:00:11Z`),
+      { ...event('e2', 'cleared', `${D2}T06:01:00Z`, `${D2}T06:01:01Z`), late: true },
+    ]);
     // Redelivered batch: detect wrote the same events again, detected a little later.
     await putObject(lake.raw, `alarm-events/dt=${D2}/site=A/A-d2-0000-retry.ndjson.gz`, [event('e1', 'active', `${D2}T06:00:10Z`, `${D2}T06:00:30Z`)]);
-    await lake.config.file(OBJECTS.tagCatalog).save('tags:\n  - tag: 10LAB10CP001\n    site: A\n    description: Feedwater pressure\n    unit: bar\n', { resumable: false });
+    await lake.config
+      .file(OBJECTS.tagCatalog)
+      .save('tags:\n  - tag: 10LAB10CP001\n    site: A\n    description: Feedwater pressure\n    unit: bar\n', { resumable: false });
 
     const report = await lake.run({ mode: 'daily' }, NOW);
     expect(report.days.map((d) => [d.day, d.alarmEvents])).toEqual([[D2, 2]]);
@@ -102,7 +131,9 @@ describe('daily load', () => {
       ['e2', `${D2}T06:01:01.000Z`, true],
     ]);
     expect(report.tags).toEqual({ rows: 2, catalog: 'loaded' });
-    const tags = await lake.query<Record<string, unknown>>(`SELECT tag, site, description, in_catalog, plant, function_key, equipment_unit, measured_quantity, first_seen, last_seen FROM ${lake.t('tags')} ORDER BY tag`);
+    const tags = await lake.query<Record<string, unknown>>(
+      `SELECT tag, site, description, in_catalog, plant, function_key, equipment_unit, measured_quantity, first_seen, last_seen FROM ${lake.t('tags')} ORDER BY tag`,
+    );
     expect(tags.map((t) => [t.tag, t.site, t.description, t.in_catalog, t.plant, t.function_key, t.equipment_unit, t.measured_quantity])).toEqual([
       ['10LAB10CP001', 'A', 'Feedwater pressure', true, '10', 'LAB10', 'CP001', 'pressure'],
       ['10LAB10CT001', 'A', null, false, '10', 'LAB10', 'CT001', 'temperature'],
@@ -137,7 +168,12 @@ describe('daily load', () => {
 
   it('defers days it has no time left for, and says so; the next run takes them', async () => {
     const D5 = '2024-03-05';
-    await publish(lake.raw, { batchId: 'A-d5', site: 'A', ingestedAt: `${D5}T01:00:00Z`, readings: [{ tag: '10LAB10CP001', ts: `${D5}T00:00:00Z`, value: 5 }] });
+    await publish(lake.raw, {
+      batchId: 'A-d5',
+      site: 'A',
+      ingestedAt: `${D5}T01:00:00Z`,
+      readings: [{ tag: '10LAB10CP001', ts: `${D5}T00:00:00Z`, value: 5 }],
+    });
     const now = new Date('2024-03-06T02:30:00Z');
     const out = await lake.run({ mode: 'daily', deadline: Date.now() - 1 }, now);
     expect([out.status, out.deferred, out.days.length]).toEqual(['partial', [D5], 0]);

@@ -47,7 +47,16 @@ describe('daily load straight from gs://', () => {
   });
 
   it('checks a day line by line when BigQuery refuses a row, and reports the line', async () => {
-    const good = { site: 'A', tag: '10LAB10CT001', ts: `${D2}T01:00:00Z`, value: 1, quality: 'good', unit: 'bar', batch_id: 'A-x', ingested_at: `${D2}T02:00:00Z` };
+    const good = {
+      site: 'A',
+      tag: '10LAB10CT001',
+      ts: `${D2}T01:00:00Z`,
+      value: 1,
+      quality: 'good',
+      unit: 'bar',
+      batch_id: 'A-x',
+      ingested_at: `${D2}T02:00:00Z`,
+    };
     await putObject(lake.raw, `readings/dt=${D2}/site=A/A-x.ndjson.gz`, [good, '{"site":"A", broken', { ...good, ts: `${D2}T01:00:10Z` }]);
     const report = await lake.run({ mode: 'daily', from: D2, to: D2 }, NOW);
     const day = report.days[0]!;
@@ -57,8 +66,17 @@ describe('daily load straight from gs://', () => {
     expect(lake.logs.some((l) => CHECKED.test(l) && l.includes(D2))).toBe(true);
   });
 
-  it('checks a day line by line when a schema-valid row lies outside its folder\'s day', async () => {
-    const row = { site: 'A', tag: '10LAB10CT001', ts: `${D3}T01:00:00Z`, value: 1, quality: 'good', unit: 'bar', batch_id: 'A-y', ingested_at: `${D3}T02:00:00Z` };
+  it("checks a day line by line when a schema-valid row lies outside its folder's day", async () => {
+    const row = {
+      site: 'A',
+      tag: '10LAB10CT001',
+      ts: `${D3}T01:00:00Z`,
+      value: 1,
+      quality: 'good',
+      unit: 'bar',
+      batch_id: 'A-y',
+      ingested_at: `${D3}T02:00:00Z`,
+    };
     await putObject(lake.raw, `readings/dt=${D3}/site=A/A-y.ndjson.gz`, [row, { ...row, ts: `${D1}T05:00:00Z` }]);
     const report = await lake.run({ mode: 'daily', from: D3, to: D3 }, NOW);
     const day = report.days[0]!;

@@ -38,7 +38,13 @@ describe('duplicate (site, tag, ts) in one batch', () => {
     // detect on the same batch: an H limit of 10 is crossed by the winning reading, 11.
     const rules = parseRules({ version: 'r1', rules: [{ tag: '10LAB10CP001', limits: { H: 10 }, priority: 'high' }] });
     if (!rules.ok) throw new Error(rules.reason);
-    const body = JSON.stringify({ batchId: spec.batchId, site: spec.site, source: 'gw', sentAt: spec.ingestedAt, readings: spec.readings.map((r) => ({ quality: 'good', ...r })) });
+    const body = JSON.stringify({
+      batchId: spec.batchId,
+      site: spec.site,
+      source: 'gw',
+      sentAt: spec.ingestedAt,
+      readings: spec.readings.map((r) => ({ quality: 'good', ...r })),
+    });
     const parsed = parseBatch(body, NOW);
     if (!parsed.ok) throw new Error(parsed.reason);
     const { events } = evaluate(emptyState(), parsed.batch, rules.rules, NOW);

@@ -63,7 +63,10 @@ describe('daily function over HTTP', () => {
     expect(report.lifecycle?.movedToColdline).toBe(1);
     expect(await dayRows(lake, '2024-06-01')).toEqual(rowKeys(expectedRows(published)));
 
-    const summaries = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"daily.summary"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const summaries = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.includes('"daily.summary"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatchObject({ severity: 'INFO', event: 'daily.summary', status: 'succeeded', days: ['2024-06-01'], rows: 60 });
   });

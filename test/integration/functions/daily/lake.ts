@@ -68,7 +68,12 @@ export async function createTestLake(prefix: string, options: { views?: boolean 
     concurrency: 8,
   };
   const context = (now = new Date(), more: Partial<DailySettings> = {}) =>
-    createContext(c, { ...settings, ...more }, createLogger({ function: 'daily' }, (line) => logs.push(line)), () => now);
+    createContext(
+      c,
+      { ...settings, ...more },
+      createLogger({ function: 'daily' }, (line) => logs.push(line)),
+      () => now,
+    );
   return {
     target,
     clients: c,
@@ -131,7 +136,12 @@ export async function publish(bucket: Bucket, spec: BatchSpec): Promise<ReadingR
 }
 
 /** `count` readings of `tags` tags every `stepSeconds` from `start`, as batch specs of `perBatch` readings. */
-export function series(site: string, start: string, count: number, options: { tags?: string[]; stepSeconds?: number; perBatch?: number; batchPrefix?: string; ingestedAt?: string; value?: (i: number) => number } = {}): BatchSpec[] {
+export function series(
+  site: string,
+  start: string,
+  count: number,
+  options: { tags?: string[]; stepSeconds?: number; perBatch?: number; batchPrefix?: string; ingestedAt?: string; value?: (i: number) => number } = {},
+): BatchSpec[] {
   const tags = options.tags ?? ['10LAB10CP001', '10LAB10CT001'];
   const step = (options.stepSeconds ?? 10) * 1000;
   const perBatch = options.perBatch ?? 100;

@@ -51,9 +51,7 @@ describe('daily lease', () => {
   });
 
   it('two runs racing for a free lease: exactly one gets it', async () => {
-    const results = await Promise.allSettled(
-      ['r1', 'r2', 'r3'].map((runId) => acquireLease(lake.raw, { runId, holder: runId, log })),
-    );
+    const results = await Promise.allSettled(['r1', 'r2', 'r3'].map((runId) => acquireLease(lake.raw, { runId, holder: runId, log })));
     const won = results.filter((r) => r.status === 'fulfilled');
     expect(won).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof LeaseHeldError)).toHaveLength(2);
@@ -61,10 +59,12 @@ describe('daily lease', () => {
   });
 
   it('takes over a lease whose holder died (expired), and says so', async () => {
-    await lake.raw.file(OBJECTS.dailyLease).save(
-      JSON.stringify({ runId: 'dead-run', holder: 'scheduled daily', since: '2024-01-01T00:00:00.000Z', expiresAt: '2024-01-01T00:10:00.000Z' }),
-      { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } },
-    );
+    await lake.raw
+      .file(OBJECTS.dailyLease)
+      .save(JSON.stringify({ runId: 'dead-run', holder: 'scheduled daily', since: '2024-01-01T00:00:00.000Z', expiresAt: '2024-01-01T00:10:00.000Z' }), {
+        resumable: false,
+        preconditionOpts: { ifGenerationMatch: 0 },
+      });
     const lease = await acquireLease(lake.raw, { runId: 'new-run', holder: 'scheduled daily', log });
     expect((await readLease(lake.raw))?.runId).toBe('new-run');
     expect(logs.some((l) => l.includes('"taken-over"') && l.includes('dead-run'))).toBe(true);
@@ -96,14 +96,19 @@ describe('daily lease', () => {
       new Promise<{ code: number; out: string; err: string }>((resolve) => {
         const flags = ['--raw-bucket', lake.settings.rawBucket, '--config-bucket', lake.settings.configBucket, '--dataset', lake.dataset];
         const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envForTarget(lake.target) };
-        execFile(process.execPath, [join(repoRoot, 'cli', 'plantlake.ts'), args[0]!, ...flags, ...args.slice(1)], { env, encoding: 'utf8', timeout: 120_000 }, (err, out, errOut) =>
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
+        execFile(
+          process.execPath,
+          [join(repoRoot, 'cli', 'plantlake.ts'), args[0]!, ...flags, ...args.slice(1)],
+          { env, encoding: 'utf8', timeout: 120_000 },
+          (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
         );
       });
     const held = await acquireLease(lake.raw, { runId: 'sched-1', holder: 'scheduled daily', log });
     const refused = await cli(['backfill', '--from', '2024-05-01', '--to', '2024-05-02']);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain(`plantlake: another daily run holds the lease gs://…/${OBJECTS.dailyLease}: scheduled daily (run sched-1) since ${held.record.since}`);
+    expect(refused.err).toContain(
+      `plantlake: another daily run holds the lease gs://…/${OBJECTS.dailyLease}: scheduled daily (run sched-1) since ${held.record.since}`,
+    );
     const waiting = cli(['backfill', '--from', '2024-05-01', '--to', '2024-05-02', '--wait', '1']);
     await new Promise((r) => setTimeout(r, 1_500));
     await held.release();

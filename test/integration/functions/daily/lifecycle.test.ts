@@ -31,7 +31,19 @@ describe('lifecycle', () => {
       for (const b of series(site, `${X}T00:00:00Z`, 120, { perBatch: 20 })) published.push(...(await publish(lake.raw, b)));
     }
     await putObject(lake.raw, `alarm-events/dt=${X}/site=A/A-b0000.ndjson.gz`, [
-      { event_id: 'e1', site: 'A', tag: '10LAB10CP001', condition: 'H', transition: 'active', value: 9, limit_value: 8, priority: 'high', reading_ts: `${X}T00:00:00Z`, detected_at: `${X}T00:00:01Z`, rules_version: 'r1' },
+      {
+        event_id: 'e1',
+        site: 'A',
+        tag: '10LAB10CP001',
+        condition: 'H',
+        transition: 'active',
+        value: 9,
+        limit_value: 8,
+        priority: 'high',
+        reading_ts: `${X}T00:00:00Z`,
+        detected_at: `${X}T00:00:01Z`,
+        rules_version: 'r1',
+      },
     ]);
     for (const b of series('A', `${Y}T00:00:00Z`, 60, { perBatch: 20 })) published.push(...(await publish(lake.raw, b)));
     for (const b of series('A', `${Z}T00:00:00Z`, 60, { perBatch: 20 })) published.push(...(await publish(lake.raw, b)));
@@ -64,10 +76,15 @@ describe('lifecycle', () => {
     const [group] = compactionGroups(objects, 64 * 1024 * 1024);
     const sources = group!.sources.map((o) => o.name);
     await markSources(lake.raw, sources, group!.target);
-    await writeCompacted(lake.raw, group!.target, sources.map((n) => lake.raw.file(n)), {
-      [COMPACTION_META.sourcesSum]: group!.sourcesSum,
-      [COMPACTION_META.sourcesCount]: String(group!.sourcesCount),
-    });
+    await writeCompacted(
+      lake.raw,
+      group!.target,
+      sources.map((n) => lake.raw.file(n)),
+      {
+        [COMPACTION_META.sourcesSum]: group!.sourcesSum,
+        [COMPACTION_META.sourcesCount]: String(group!.sourcesCount),
+      },
+    );
 
     const run = await lake.run({ mode: 'daily' }, NOW);
     expect(run.status).toBe('succeeded');
@@ -100,7 +117,14 @@ describe('lifecycle', () => {
   });
 
   it('reloads a compacted day when a new object arrives (found by the weekly sweep), and moves that object after', async () => {
-    published.push(...(await publish(lake.raw, { batchId: 'A-late', site: 'A', ingestedAt: '2024-04-10T00:00:00Z', readings: [{ tag: '10LAB10CP001', ts: `${X}T12:00:00Z`, value: 7 }] })));
+    published.push(
+      ...(await publish(lake.raw, {
+        batchId: 'A-late',
+        site: 'A',
+        ingestedAt: '2024-04-10T00:00:00Z',
+        readings: [{ tag: '10LAB10CP001', ts: `${X}T12:00:00Z`, value: 7 }],
+      })),
+    );
     // X is 45 days old: past its Coldline move, not recent, so a scheduled run lists it only in its
     // sweep slot (listing-window.ts), once a week; 49 days on it is (49 = 7 × 7).
     const notSwept = await lake.run({ mode: 'daily' }, NOW);

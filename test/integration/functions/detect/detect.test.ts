@@ -90,9 +90,7 @@ describe('detect', () => {
     const instances = [instance(), instance()];
     const tags = Array.from({ length: 6 }, (_, i) => `10LAB1${i}CP001`);
     // Every batch raises H on its own tag; all start at once, on two "instances".
-    await Promise.all(
-      tags.map((tag, i) => instances[i % 2]!(event(batch(`race-${i}`, site, [{ tag, ts: minutesAgo(2), value: 150, quality: 'good' }])))),
-    );
+    await Promise.all(tags.map((tag, i) => instances[i % 2]!(event(batch(`race-${i}`, site, [{ tag, ts: minutesAgo(2), value: 150, quality: 'good' }])))));
     const final = await state(site);
     expect(final.tags.map((t) => t.tag).sort()).toEqual([...tags].sort());
     for (const t of final.tags) expect(t.conditions.H, t.tag).toEqual({ active: true, since: null });

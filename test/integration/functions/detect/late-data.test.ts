@@ -22,7 +22,14 @@ rules:
     priority: high
 `;
 
-interface EventRow { event_id: string; tag: string; condition: string; transition: string; reading_ts: string; late: boolean }
+interface EventRow {
+  event_id: string;
+  tag: string;
+  condition: string;
+  transition: string;
+  reading_ts: string;
+  late: boolean;
+}
 
 describe('late data and delivery order', () => {
   let p: TestPipeline;
@@ -43,7 +50,9 @@ describe('late data and delivery order', () => {
     const names = (await objectNames(p.raw, OBJECTS.alarmEventsPrefix)).filter((n) => n.includes(`/site=${site}/`));
     const rows = (await Promise.all(names.map((n) => readGzipNdjson<EventRow>(p.raw, n)))).flat();
     const byId = new Map(rows.map((r) => [r.event_id, r])); // the daily load keeps one row per event_id
-    return [...byId.values()].sort((a, b) => Date.parse(a.reading_ts) - Date.parse(b.reading_ts) || a.transition.localeCompare(b.transition) || a.condition.localeCompare(b.condition));
+    return [...byId.values()].sort(
+      (a, b) => Date.parse(a.reading_ts) - Date.parse(b.reading_ts) || a.transition.localeCompare(b.transition) || a.condition.localeCompare(b.condition),
+    );
   };
   const brief = (rows: readonly EventRow[], t0: number) => rows.map((r) => `${r.condition} ${r.transition} +${(Date.parse(r.reading_ts) - t0) / 1000}s`);
 
@@ -57,11 +66,21 @@ describe('late data and delivery order', () => {
     const reading = (dt: number, value: number): Reading => ({ tag: TAG, ts: new Date(t0 + dt).toISOString(), value, quality: 'good' });
     const scenarios: Array<(b1: unknown, b2: unknown, x: DetectHandler, y: DetectHandler) => Promise<unknown>> = [
       // B2 commits first, then B1 arrives twice at once (a retry racing its original).
-      async (b1, b2, x, y) => { await x(event(b2)); await Promise.all([x(event(b1, 'b1')), y(event(b1, 'b1'))]); },
+      async (b1, b2, x, y) => {
+        await x(event(b2));
+        await Promise.all([x(event(b1, 'b1')), y(event(b1, 'b1'))]);
+      },
       // Both at once on two instances, then B1 again (a replay from the dead-letter topic).
-      async (b1, b2, x, y) => { await Promise.all([x(event(b2)), y(event(b1))]); await y(event(b1)); },
+      async (b1, b2, x, y) => {
+        await Promise.all([x(event(b2)), y(event(b1))]);
+        await y(event(b1));
+      },
       // B1 fails once (here: a transient fault before the commit) and is retried after B2 committed.
-      async (b1, b2, x, y) => { await x(event(b2)); await y(event(b1)); await x(event(b1)); },
+      async (b1, b2, x, y) => {
+        await x(event(b2));
+        await y(event(b1));
+        await x(event(b1));
+      },
     ];
     for (const [k, scenario] of scenarios.entries()) {
       const site = `REV-${k + 1}`;
@@ -80,7 +99,14 @@ describe('late data and delivery order', () => {
   describe('store-and-forward through Pub/Sub with ordering keys', () => {
     let fns: LocalFunctions;
     beforeAll(async () => {
-      fns = await startLocalFunctions({ clients: p.clients, names: p.names, functions: ['detect'], logSink: logs.sink, configCheckSeconds: 0, delivery: { log: () => {} } });
+      fns = await startLocalFunctions({
+        clients: p.clients,
+        names: p.names,
+        functions: ['detect'],
+        logSink: logs.sink,
+        configCheckSeconds: 0,
+        delivery: { log: () => {} },
+      });
     });
     afterAll(() => fns?.stop());
 
@@ -91,10 +117,20 @@ describe('late data and delivery order', () => {
       const value = (s: number) => (s >= 1800 && s < 1900 ? 150 : s >= 5400 && s < 5460 ? 190 : s >= 9000 && s < 9100 ? 130 : 40);
       const batches = (site: string) =>
         Array.from({ length: 180 }, (_, m) =>
-          batch(`${site}-${m}`, site, Array.from({ length: 6 }, (_, i) => ({ tag: TAG, ts: new Date(t0 + (m * 60 + i * 10) * 1000).toISOString(), value: value(m * 60 + i * 10), quality: 'good' as const }))),
+          batch(
+            `${site}-${m}`,
+            site,
+            Array.from({ length: 6 }, (_, i) => ({
+              tag: TAG,
+              ts: new Date(t0 + (m * 60 + i * 10) * 1000).toISOString(),
+              value: value(m * 60 + i * 10),
+              quality: 'good' as const,
+            })),
+          ),
         );
       const topic = p.clients.pubsub.topic(p.names.topics.readings);
-      const delivered = (n: number) => waitFor(`${n} batches through detect`, async () => (fns.deliveries.detect!.stats.delivered >= n ? true : undefined), 120_000);
+      const delivered = (n: number) =>
+        waitFor(`${n} batches through detect`, async () => (fns.deliveries.detect!.stats.delivered >= n ? true : undefined), 120_000);
       // LIVE: the first and the last hour sent as they happen (here: one after another, each
       // waited for); BURST: the same, but the middle two hours queue in the gateway (link down)
       // and go out in one burst when it is back, in order.
@@ -117,10 +153,18 @@ describe('late data and delivery order', () => {
       await delivered((expected += 120));
       const liveRows = await history('LIVE-1');
       const burstRows = await history('BURST-1');
-      expect(brief(liveRows, t0)).toEqual(['H active +1800s', 'H cleared +1900s', 'H active +5400s', 'HH active +5400s', 'H cleared +5460s', 'HH cleared +5460s', 'H active +9000s', 'H cleared +9100s']);
+      expect(brief(liveRows, t0)).toEqual([
+        'H active +1800s',
+        'H cleared +1900s',
+        'H active +5400s',
+        'HH active +5400s',
+        'H cleared +5460s',
+        'HH cleared +5460s',
+        'H active +9000s',
+        'H cleared +9100s',
+      ]);
       expect(brief(burstRows, t0)).toEqual(brief(liveRows, t0));
       expect(burstRows.every((r) => !r.late)).toBe(true);
     }, 300_000);
   });
 });
-

@@ -43,7 +43,10 @@ describe('detect: live snapshot', () => {
     ]);
     await detect(event(first));
     const raised = await snapshot(site);
-    expect(raised.tags.map((t) => [t.tag, t.value, t.quality])).toEqual([['10EGB10CL001', 42.5, 'uncertain'], ['10LAB10CP001', 150, 'good']]);
+    expect(raised.tags.map((t) => [t.tag, t.value, t.quality])).toEqual([
+      ['10EGB10CL001', 42.5, 'uncertain'],
+      ['10LAB10CP001', 150, 'good'],
+    ]);
     expect(raised.alarms).toMatchObject([{ tag: '10LAB10CP001', condition: 'H', active: true, priority: 'high', value: 150, limit: 100 }]);
 
     await detect(event(batch('l-2', site, [{ tag: '10LAB10CP001', ts: secondsAgo(10), value: 50, quality: 'good' }])));

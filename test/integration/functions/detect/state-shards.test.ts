@@ -20,11 +20,21 @@ describe('sharded alarm state', () => {
   let seq = 0;
   const t0 = Date.now() - 20 * 60_000;
   const scan = (site: string, k: number) =>
-    batch(`${site}-scan-${k}`, site, TAGS.map((tag, i): Reading => ({ tag, ts: new Date(t0 + k * 1000).toISOString(), value: (i + k) % 250 === 0 ? 150 : 50, quality: 'good' })));
+    batch(
+      `${site}-scan-${k}`,
+      site,
+      TAGS.map((tag, i): Reading => ({ tag, ts: new Date(t0 + k * 1000).toISOString(), value: (i + k) % 250 === 0 ? 150 : 50, quality: 'good' })),
+    );
   const detectWith = (stateShards: number): DetectHandler =>
     createDetect({
-      storage: p.clients.storage, pubsub: p.clients.pubsub, rawBucket: p.names.buckets.raw, configBucket: p.names.buckets.config,
-      alertsTopic: p.names.topics.alerts, log: createLogger({ function: 'detect', environment: 'test' }, logs.sink), rulesCheckEveryMs: 60_000, stateShards,
+      storage: p.clients.storage,
+      pubsub: p.clients.pubsub,
+      rawBucket: p.names.buckets.raw,
+      configBucket: p.names.buckets.config,
+      alertsTopic: p.names.topics.alerts,
+      log: createLogger({ function: 'detect', environment: 'test' }, logs.sink),
+      rulesCheckEveryMs: 60_000,
+      stateShards,
     });
   const stateOf = async (name: string): Promise<AlarmState> => {
     const [bytes] = await p.raw.file(name).download();
@@ -49,7 +59,11 @@ describe('sharded alarm state', () => {
     for (let k = 0; k < scans; k++) {
       // What a gateway sends per scan: one batch per shard (ordering key S/k), all at once.
       const parts = splitByShard(scan(site, k) as Parameters<typeof splitByShard>[0], SHARDS);
-      await Promise.all(parts.map(({ shard, batch: part }, i) => instances[i % 2]!(messagePublished(json({ ...part, batchId: `${part.batchId}.s${shard}` }), { messageId: `m-${++seq}` }))));
+      await Promise.all(
+        parts.map(({ shard, batch: part }, i) =>
+          instances[i % 2]!(messagePublished(json({ ...part, batchId: `${part.batchId}.s${shard}` }), { messageId: `m-${++seq}` })),
+        ),
+      );
     }
     const shardObjects = (await objectNames(p.raw, `state/alarms/site=${site}/`)).filter((n) => n.endsWith('.json'));
     expect(shardObjects).toHaveLength(SHARDS);
@@ -80,9 +94,15 @@ describe('sharded alarm state', () => {
 
     // The sweep judges every shard: the whole silent site goes STALE.
     const sweep = createSweep({
-      storage: p.clients.storage, pubsub: p.clients.pubsub, rawBucket: p.names.buckets.raw, configBucket: p.names.buckets.config,
-      alertsTopic: p.names.topics.alerts, log: createLogger({ function: 'sweep', environment: 'test' }, logs.sink), rulesCheckEveryMs: 0,
-      stateShards: SHARDS, now: () => new Date(t0 + 120_000),
+      storage: p.clients.storage,
+      pubsub: p.clients.pubsub,
+      rawBucket: p.names.buckets.raw,
+      configBucket: p.names.buckets.config,
+      alertsTopic: p.names.topics.alerts,
+      log: createLogger({ function: 'sweep', environment: 'test' }, logs.sink),
+      rulesCheckEveryMs: 0,
+      stateShards: SHARDS,
+      now: () => new Date(t0 + 120_000),
     });
     expect(await sweep()).toMatchObject({ status: 'succeeded', sites: 1, committed: 1, events: TAGS.length });
   }, 120_000);

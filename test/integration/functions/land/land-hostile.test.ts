@@ -32,7 +32,12 @@ describe('land on hostile input', () => {
     expect(line.outcome).toBe('quarantined');
     const name = String(line.object).replace(`gs://${p.names.buckets.raw}/`, '');
     const [bytes] = await p.raw.file(name).download();
-    return JSON.parse(bytes.toString('utf8')) as { reason: string; problems: { path: string; reason: string }[]; payloadBase64: string; checkingStopped?: boolean };
+    return JSON.parse(bytes.toString('utf8')) as {
+      reason: string;
+      problems: { path: string; reason: string }[];
+      payloadBase64: string;
+      checkingStopped?: boolean;
+    };
   };
   const good = (id: string, site: string) => batch(id, site, [{ tag: '10LAB10CP001', ts: ago(5), value: 1, quality: 'good' }]);
 
@@ -45,20 +50,36 @@ describe('land on hostile input', () => {
       { tag: '10LAB10CP001', ts, value: 1, quality: 'good' },
       { tag: '10LAB10CP002', ts: '0000-01-01T00:00:00+00:01', value: 2, quality: 'good' },
     ]);
-    const years = batch('backfill-years', site, Array.from({ length: 1_500 }, (_, i) => ({ tag: '10LAB10CP001', ts: new Date(Date.UTC(2020, 0, 1 + i)).toISOString(), value: i, quality: 'good' as const })));
+    const years = batch(
+      'backfill-years',
+      site,
+      Array.from({ length: 1_500 }, (_, i) => ({
+        tag: '10LAB10CP001',
+        ts: new Date(Date.UTC(2020, 0, 1 + i)).toISOString(),
+        value: i,
+        quality: 'good' as const,
+      })),
+    );
     const ids = {
       before: await topic.publishMessage({ data: json({ ...good('before', site), source: 'Werk Süd\u0007\r\nX-Goog-Meta-Evil: 1' }) }),
       invalid: await topic.publishMessage({ data: json({ batchId: 'huge', site, source: 'exporter', sentAt: ts, readings: invalid }) }),
       year0: await topic.publishMessage({ data: json(year0) }),
-      zero: await topic.publishMessage({ data: json(batch('clock-0000-z', site, [{ tag: '10LAB10CP001', ts: '0000-06-01T00:00:00Z', value: 3, quality: 'good' }])) }),
+      zero: await topic.publishMessage({
+        data: json(batch('clock-0000-z', site, [{ tag: '10LAB10CP001', ts: '0000-06-01T00:00:00Z', value: 3, quality: 'good' }])),
+      }),
       years: await topic.publishMessage({ data: json(years) }),
       after: await topic.publishMessage({ data: json(good('after', site)) }),
     };
 
     const huge = await quarantineRecord(ids.invalid);
     expect(huge.problems).toHaveLength(MAX_PROBLEMS);
-    expect(huge.problems[0]).toEqual({ path: 'readings[0].note', reason: 'unknown field; remove it or correct its name (allowed: tag, ts, value, quality, unit)' });
-    expect(huge.reason).toMatch(/^invalid ReadingBatch "huge" from site REF-H; fix these fields and resend \(\d+ problems, then checking stopped: .*\): .*; … and \d+ more$/);
+    expect(huge.problems[0]).toEqual({
+      path: 'readings[0].note',
+      reason: 'unknown field; remove it or correct its name (allowed: tag, ts, value, quality, unit)',
+    });
+    expect(huge.reason).toMatch(
+      /^invalid ReadingBatch "huge" from site REF-H; fix these fields and resend \(\d+ problems, then checking stopped: .*\): .*; … and \d+ more$/,
+    );
     expect(huge.reason.length).toBeLessThan(3_000);
     expect(huge.checkingStopped).toBe(true);
     expect(Buffer.from(huge.payloadBase64, 'base64').equals(json({ batchId: 'huge', site, source: 'exporter', sentAt: ts, readings: invalid }))).toBe(true);
@@ -70,7 +91,9 @@ describe('land on hostile input', () => {
       expect(record.problems[0]!.reason).toMatch(/in UTC, before the oldest accepted time 1980-01-01T00:00:00\.000Z; the device clock is wrong/);
     }
     const span = await quarantineRecord(ids.years);
-    expect(span.problems).toEqual([{ path: 'readings', reason: expect.stringMatching(/^span 1500 UTC days \(2020-01-01 to 2024-02-08\), above the limit of 31 days per batch/) }]);
+    expect(span.problems).toEqual([
+      { path: 'readings', reason: expect.stringMatching(/^span 1500 UTC days \(2020-01-01 to 2024-02-08\), above the limit of 31 days per batch/) },
+    ]);
 
     for (const id of [ids.before, ids.after]) expect((await finished(id)).outcome).toBe('landed');
     const beforeObject = String(((await finished(ids.before)).objects as string[])[0]).replace(`gs://${p.names.buckets.raw}/`, '');
@@ -109,7 +132,16 @@ describe('land on hostile input', () => {
     const dailyLog: string[] = [];
     const context = await createContext(
       p.clients,
-      { rawBucket: p.names.buckets.raw, configBucket: p.names.buckets.config, dataset: p.names.dataset, coldlineAgeDays: 30, retentionDays: undefined, location: undefined, maxCompactedBytes: 64 << 20, concurrency: 4 },
+      {
+        rawBucket: p.names.buckets.raw,
+        configBucket: p.names.buckets.config,
+        dataset: p.names.dataset,
+        coldlineAgeDays: 30,
+        retentionDays: undefined,
+        location: undefined,
+        maxCompactedBytes: 64 << 20,
+        concurrency: 4,
+      },
       createLogger({ function: 'daily' }, (line) => dailyLog.push(line)),
       () => new Date(),
     );
@@ -120,6 +152,8 @@ describe('land on hostile input', () => {
     });
     const [rows] = await job.getQueryResults();
     const expected = sent.flatMap((b) => b.readings.map((r) => ({ ts: Date.parse(r.ts), value: r.value, batch_id: b.batchId }))).sort((a, b) => a.ts - b.ts);
-    expect(rows.map((r: { ts: unknown; value: unknown; batch_id: unknown }) => ({ ts: Number(r.ts), value: Number(r.value), batch_id: r.batch_id }))).toEqual(expected);
+    expect(rows.map((r: { ts: unknown; value: unknown; batch_id: unknown }) => ({ ts: Number(r.ts), value: Number(r.value), batch_id: r.batch_id }))).toEqual(
+      expected,
+    );
   });
 });

@@ -43,19 +43,27 @@ describe('land through a storage outage', () => {
       ),
     );
     // Every message fails at least once while storage refuses connections.
-    const retries = await waitFor('a failed delivery of every message', async () => {
-      const r = logs.where('outcome', 'retry');
-      return new Set(r.map((l) => l.messageId)).size >= count ? r : undefined;
-    }, 15_000);
+    const retries = await waitFor(
+      'a failed delivery of every message',
+      async () => {
+        const r = logs.where('outcome', 'retry');
+        return new Set(r.map((l) => l.messageId)).size >= count ? r : undefined;
+      },
+      15_000,
+    );
     expect(fns.deliveries.land!.stats.failed).toBeGreaterThanOrEqual(count);
     expect(retries[0]).toMatchObject({ severity: 'ERROR', event: 'land.batch' });
     expect(retries[0]!.message).toMatch(/land could not write the raw object .*Pub\/Sub will deliver it again/);
 
     await setServiceState(stack.endpoints, 'storage', 'up');
-    const names = await waitFor(`${count} raw objects`, async () => {
-      const n = await objectNames(p.raw, 'readings/');
-      return n.length >= count ? n : undefined;
-    }, 20_000);
+    const names = await waitFor(
+      `${count} raw objects`,
+      async () => {
+        const n = await objectNames(p.raw, 'readings/');
+        return n.length >= count ? n : undefined;
+      },
+      20_000,
+    );
     expect(names).toHaveLength(count);
     const values = (await Promise.all(names.map((n) => readGzipNdjson<{ value: number }>(p.raw, n)))).flat().map((r) => r.value);
     expect(values.sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));

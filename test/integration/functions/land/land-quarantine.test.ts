@@ -87,11 +87,20 @@ describe('land quarantines bad input and lands the good input around it', () => 
     }
     good.push(await topic.publishMessage({ data: json(valid(2)) }));
 
-    const done = await waitFor('every message handled', async () => {
-      const handled = logs.lines.filter((l) => l.event === 'land.batch');
-      return handled.length >= corpus.length + good.length ? handled : undefined;
-    }, 30_000);
-    expect(done.filter((l) => l.outcome === 'landed').map((l) => l.messageId).sort()).toEqual([...good].sort());
+    const done = await waitFor(
+      'every message handled',
+      async () => {
+        const handled = logs.lines.filter((l) => l.event === 'land.batch');
+        return handled.length >= corpus.length + good.length ? handled : undefined;
+      },
+      30_000,
+    );
+    expect(
+      done
+        .filter((l) => l.outcome === 'landed')
+        .map((l) => l.messageId)
+        .sort(),
+    ).toEqual([...good].sort());
     expect(await objectNames(p.raw, 'readings/')).toHaveLength(3);
 
     const quarantined = await objectNames(p.raw, 'quarantine/');
@@ -125,9 +134,11 @@ describe('land quarantines bad input and lands the good input around it', () => 
     // to the function, as a misconfigured push subscription or a hand-made request would.
     const url = `${fns.urls.land}${pushPath(p.clients.target.projectId!, p.names.topics.readings)}`;
     const huge = Buffer.alloc(10_000_001, 0x20);
-    const post = (body: unknown) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const res1 = await post({ message: { data: huge.toString('base64'), messageId: 'huge-1', publishTime: new Date().toISOString() }, subscription: 'projects/x/subscriptions/y' });
+    const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res1 = await post({
+      message: { data: huge.toString('base64'), messageId: 'huge-1', publishTime: new Date().toISOString() },
+      subscription: 'projects/x/subscriptions/y',
+    });
     expect(res1.status).toBe(204);
     const res2 = await post({ hello: 'plant' });
     expect(res2.status).toBe(204);

@@ -80,7 +80,9 @@ describe('land on the emulators', () => {
     const res = await fetch(`${fns.urls.land}${pushPath(p.clients.target.projectId!, p.names.topics.readings)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(pushBody({ id: first, data, attributes: {}, publishTime: new Date(), deliveryAttempt: 2 }, `projects/x/subscriptions/${p.names.subscriptions.land}`)),
+      body: JSON.stringify(
+        pushBody({ id: first, data, attributes: {}, publishTime: new Date(), deliveryAttempt: 2 }, `projects/x/subscriptions/${p.names.subscriptions.land}`),
+      ),
     });
     expect(res.status).toBe(204);
     // The gateway resends the batch: a new message, the same batchId.

@@ -122,6 +122,11 @@ describe('notify dedupe across instances', () => {
     const texts = received.filter((r) => r.text.includes('10LAB10CP003')).map((r) => r.text);
     expect(texts).toHaveLength(2);
     expect(texts[0]).not.toBe(texts[1]);
-    expect(logs.where('event', 'notify.webhook').filter((l) => l.tag === '10LAB10CP003').map((l) => l.transition)).toEqual(['active', 'cleared']);
+    expect(
+      logs
+        .where('event', 'notify.webhook')
+        .filter((l) => l.tag === '10LAB10CP003')
+        .map((l) => l.transition),
+    ).toEqual(['active', 'cleared']);
   });
 });

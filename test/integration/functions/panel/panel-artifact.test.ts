@@ -42,7 +42,16 @@ describe('built panel', () => {
     const run = join(work, 'run');
     execFileSync('mkdir', ['-p', run]);
     execFileSync('tar', ['-xzf', built.archive, '-C', run]);
-    const parsed = validateBatch({ batchId: 'a-1', site: 'ART-1', source: 't', sentAt: new Date().toISOString(), readings: [{ tag: '10EGB10CL001', ts: new Date().toISOString(), value: 61.5, quality: 'good' }] }, new Date());
+    const parsed = validateBatch(
+      {
+        batchId: 'a-1',
+        site: 'ART-1',
+        source: 't',
+        sentAt: new Date().toISOString(),
+        readings: [{ tag: '10EGB10CL001', ts: new Date().toISOString(), value: 61.5, quality: 'good' }],
+      },
+      new Date(),
+    );
     if (!parsed.ok) throw new Error(parsed.reason);
     const snapshot = mergeSnapshot(emptySnapshot('ART-1'), parsed.batch, { events: [], state: emptyState(), rules: null, now: new Date() });
     await p.raw.file(OBJECTS.liveSnapshot('ART-1')).save(serializeSnapshot(snapshot), { resumable: false });

@@ -45,7 +45,13 @@ describe('live panel in Chromium', () => {
 
   const publish = async (site: string, readings: Array<{ tag: string; value: number; quality?: 'good' | 'bad' | 'uncertain' }>) => {
     clock += 5_000;
-    const batch = { batchId: `panel-${++seq}`, site, source: 'test', sentAt: new Date().toISOString(), readings: readings.map((r) => ({ quality: 'good', ts: new Date(clock).toISOString(), ...r })) };
+    const batch = {
+      batchId: `panel-${++seq}`,
+      site,
+      source: 'test',
+      sentAt: new Date().toISOString(),
+      readings: readings.map((r) => ({ quality: 'good', ts: new Date(clock).toISOString(), ...r })),
+    };
     await p.clients.pubsub.topic(p.names.topics.readings).publishMessage({ data: json(batch), attributes: { site } });
   };
   const signIn = async (email: string): Promise<Page> => {
@@ -166,8 +172,14 @@ describe('live panel in Chromium', () => {
 
   it('sums the stock per product across every permitted site on the head-office page', async () => {
     const levels = { '10EGB10CL001': 60, '10EGB20CL001': 25, '40EGB10CL001': 50, '40EGB20CL001': 10 } as const;
-    await publish('REF-01', [{ tag: '10EGB10CL001', value: levels['10EGB10CL001'] }, { tag: '10EGB20CL001', value: levels['10EGB20CL001'] }]);
-    await publish('REF-02', [{ tag: '40EGB10CL001', value: levels['40EGB10CL001'] }, { tag: '40EGB20CL001', value: levels['40EGB20CL001'] }]);
+    await publish('REF-01', [
+      { tag: '10EGB10CL001', value: levels['10EGB10CL001'] },
+      { tag: '10EGB20CL001', value: levels['10EGB20CL001'] },
+    ]);
+    await publish('REF-02', [
+      { tag: '40EGB10CL001', value: levels['40EGB10CL001'] },
+      { tag: '40EGB20CL001', value: levels['40EGB20CL001'] },
+    ]);
     const volume = (tag: keyof typeof levels) => stockAt(catalog.tanks.find((t) => t.levelTag === tag)!, levels[tag]).volume;
     const crude = volume('10EGB10CL001') + volume('10EGB20CL001') + volume('40EGB10CL001');
     const diesel = volume('40EGB20CL001');

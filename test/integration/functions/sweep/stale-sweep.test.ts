@@ -35,8 +35,12 @@ describe('STALE sweep', () => {
   const log = (fn: string) => createLogger({ function: fn, environment: 'test' }, logs.sink);
   const history = async (site: string) => {
     const names = (await objectNames(p.raw, OBJECTS.alarmEventsPrefix)).filter((n) => n.includes(`/site=${site}/`));
-    const rows = (await Promise.all(names.map((n) => readGzipNdjson<{ event_id: string; condition: string; transition: string; reading_ts: string }>(p.raw, n)))).flat();
-    return [...new Map(rows.map((r) => [r.event_id, r])).values()].sort((a, b) => Date.parse(a.reading_ts) - Date.parse(b.reading_ts) || a.transition.localeCompare(b.transition));
+    const rows = (
+      await Promise.all(names.map((n) => readGzipNdjson<{ event_id: string; condition: string; transition: string; reading_ts: string }>(p.raw, n)))
+    ).flat();
+    return [...new Map(rows.map((r) => [r.event_id, r])).values()].sort(
+      (a, b) => Date.parse(a.reading_ts) - Date.parse(b.reading_ts) || a.transition.localeCompare(b.transition),
+    );
   };
   const generation = async (site: string) => Number((await p.raw.file(OBJECTS.alarmState(site)).getMetadata())[0].generation);
 
@@ -55,8 +59,14 @@ describe('STALE sweep', () => {
     beforeAll(async () => {
       await p.config.file(OBJECTS.rules).save(RULES(120), { resumable: false });
       const sweep = createSweep({
-        storage: p.clients.storage, pubsub: p.clients.pubsub, rawBucket: p.names.buckets.raw, configBucket: p.names.buckets.config,
-        alertsTopic: p.names.topics.alerts, log: log('sweep'), rulesCheckEveryMs: 0, now: () => clock,
+        storage: p.clients.storage,
+        pubsub: p.clients.pubsub,
+        rawBucket: p.names.buckets.raw,
+        configBucket: p.names.buckets.config,
+        alertsTopic: p.names.topics.alerts,
+        log: log('sweep'),
+        rulesCheckEveryMs: 0,
+        now: () => clock,
       });
       tick = await startSweepTick(sweep);
     });
@@ -64,16 +74,36 @@ describe('STALE sweep', () => {
 
     it('raises STALE within the timeout plus one tick, once, and clears it when data returns', async () => {
       const detect = createDetect({
-        storage: p.clients.storage, pubsub: p.clients.pubsub, rawBucket: p.names.buckets.raw, configBucket: p.names.buckets.config,
-        alertsTopic: p.names.topics.alerts, log: log('detect'), rulesCheckEveryMs: 0,
+        storage: p.clients.storage,
+        pubsub: p.clients.pubsub,
+        rawBucket: p.names.buckets.raw,
+        configBucket: p.names.buckets.config,
+        alertsTopic: p.names.topics.alerts,
+        log: log('detect'),
+        rulesCheckEveryMs: 0,
       });
       const last = Date.now() - 30 * 60_000;
       const at = (s: number) => new Date(last + s * 1000).toISOString();
       const site = 'SIL-1';
-      await detect(messagePublished(json(batch('sil-1', site, [{ tag: TAG, ts: at(-10), value: 50, quality: 'good' }, { tag: TAG, ts: at(0), value: 50, quality: 'good' }])), { messageId: `m-${++seq}` }));
+      await detect(
+        messagePublished(
+          json(
+            batch('sil-1', site, [
+              { tag: TAG, ts: at(-10), value: 50, quality: 'good' },
+              { tag: TAG, ts: at(0), value: 50, quality: 'good' },
+            ]),
+          ),
+          { messageId: `m-${++seq}` },
+        ),
+      );
       // A second site that keeps sending is left alone.
       await detect(messagePublished(json(batch('live-1', 'LIVE-2', [{ tag: TAG, ts: at(170), value: 50, quality: 'good' }])), { messageId: `m-${++seq}` }));
-      expect(await p.raw.file(OBJECTS.alarmSites).download().then(([b]) => JSON.parse(b.toString()))).toEqual({ sites: ['LIVE-2', 'SIL-1'] });
+      expect(
+        await p.raw
+          .file(OBJECTS.alarmSites)
+          .download()
+          .then(([b]) => JSON.parse(b.toString())),
+      ).toEqual({ sites: ['LIVE-2', 'SIL-1'] });
 
       clock = new Date(last + 110_000); // inside the timeout: nothing
       expect(await tick.tick()).toMatchObject({ status: 'succeeded', sites: 2, committed: 0, events: 0 });
@@ -104,7 +134,15 @@ describe('STALE sweep', () => {
     let fns: LocalFunctions;
     beforeAll(async () => {
       await p.config.file(OBJECTS.rules).save(RULES(3), { resumable: false });
-      fns = await startLocalFunctions({ clients: p.clients, names: p.names, functions: ['detect'], logSink: logs.sink, configCheckSeconds: 0, sweepEveryMs: 1000, delivery: { log: () => {} } });
+      fns = await startLocalFunctions({
+        clients: p.clients,
+        names: p.names,
+        functions: ['detect'],
+        logSink: logs.sink,
+        configCheckSeconds: 0,
+        sweepEveryMs: 1000,
+        delivery: { log: () => {} },
+      });
     });
     afterAll(() => fns?.stop());
 
@@ -117,11 +155,19 @@ describe('STALE sweep', () => {
       }
       await waitFor('the 3 batches through detect', async () => fns.deliveries.detect!.stats.delivered >= 3);
       const silentFrom = Date.now();
-      const raised = await waitFor('STALE raised by the sweep', async () => alerts.find((a) => a.site === site && a.condition === 'STALE' && a.transition === 'active'), 30_000);
+      const raised = await waitFor(
+        'STALE raised by the sweep',
+        async () => alerts.find((a) => a.site === site && a.condition === 'STALE' && a.transition === 'active'),
+        30_000,
+      );
       expect(Date.now() - silentFrom).toBeLessThan(3000 + 1000 + 10_000); // timeout + tick, with room for a loaded machine
       expect(logs.lines.some((l) => l.event === 'sweep.site' && l.site === site)).toBe(true);
       await gateway.send(batch('rt-back', site, [{ tag: TAG, ts: new Date().toISOString(), value: 50, quality: 'good' }]));
-      await waitFor('STALE cleared by the returning batch', async () => alerts.some((a) => a.site === site && a.condition === 'STALE' && a.transition === 'cleared' && a.readingTs > raised.readingTs), 30_000);
+      await waitFor(
+        'STALE cleared by the returning batch',
+        async () => alerts.some((a) => a.site === site && a.condition === 'STALE' && a.transition === 'cleared' && a.readingTs > raised.readingTs),
+        30_000,
+      );
     }, 60_000);
   });
 });

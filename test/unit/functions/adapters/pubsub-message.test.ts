@@ -29,7 +29,10 @@ describe('readPubSubEvent', () => {
     const s = readPubSubEvent(simple);
     expect(s.ok && [...s.message.data]).toEqual([1, 2, 3, 4]);
     expect(s.ok && s.message.attributes).toEqual({});
-    const empty = readPubSubEvent({ message: { attributes: { a: 'b' }, messageId: '7', publishTime: '2024-01-01T00:00:00Z' }, subscription: 'projects/p/subscriptions/s' });
+    const empty = readPubSubEvent({
+      message: { attributes: { a: 'b' }, messageId: '7', publishTime: '2024-01-01T00:00:00Z' },
+      subscription: 'projects/p/subscriptions/s',
+    });
     expect(empty.ok && empty.message.data.byteLength).toBe(0);
   });
 
@@ -40,17 +43,31 @@ describe('readPubSubEvent', () => {
       specversion: '1.0',
       type: 'google.cloud.pubsub.topic.v1.messagePublished',
       source: '//pubsub.googleapis.com/projects/p/topics/readings',
-      data: { message: { '@type': 'type.googleapis.com/google.pubsub.v1.PubsubMessage', data: 'eyJ9', attributes: {}, messageId: '42', publishTime: '2024-05-01T12:00:00.000Z' } },
+      data: {
+        message: {
+          '@type': 'type.googleapis.com/google.pubsub.v1.PubsubMessage',
+          data: 'eyJ9',
+          attributes: {},
+          messageId: '42',
+          publishTime: '2024-05-01T12:00:00.000Z',
+        },
+      },
     };
     const r = readPubSubEvent(converted);
     expect(r).toMatchObject({ ok: true, message: { messageId: '42', subscription: undefined, orderingKey: undefined } });
   });
 
   it('says what is wrong with something that is not a Pub/Sub message', () => {
-    expect(readPubSubEvent('hello')).toEqual({ ok: false, reason: expect.stringMatching(/^not a Pub\/Sub message event: the event is a string, not an object; deliver a Pub\/Sub push body/) });
+    expect(readPubSubEvent('hello')).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^not a Pub\/Sub message event: the event is a string, not an object; deliver a Pub\/Sub push body/),
+    });
     expect(readPubSubEvent({ data: { foo: 1 } })).toMatchObject({ ok: false, reason: expect.stringContaining('data.message is missing') });
     expect(readPubSubEvent({ message: { data: 'AQ' } })).toMatchObject({ ok: false, reason: expect.stringContaining('the message has no messageId') });
-    expect(readPubSubEvent({ message: { data: '%%%=', messageId: '1' } })).toMatchObject({ ok: false, reason: expect.stringContaining('message.data of message 1 is not base64') });
+    expect(readPubSubEvent({ message: { data: '%%%=', messageId: '1' } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('message.data of message 1 is not base64'),
+    });
   });
 
   it('accepts base64 by its pattern whether or not it is canonical, and refuses unpadded or foreign text', () => {
@@ -59,6 +76,7 @@ describe('readPubSubEvent', () => {
     expect(data(bytes.toString('base64'))).toMatchObject({ ok: true, message: { data: bytes } });
     expect(data('QR==')).toMatchObject({ ok: true, message: { data: Buffer.from('A') } }); // non-zero padding bits: not canonical, still base64
     expect(data('')).toMatchObject({ ok: true, message: { data: Buffer.alloc(0) } });
-    for (const bad of ['QQ', 'QQ=', 'QQ==QQ==', 'Q-_Q', 'QQ==\n', ' QQ==']) expect(data(bad)).toMatchObject({ ok: false, reason: expect.stringContaining('is not base64') });
+    for (const bad of ['QQ', 'QQ=', 'QQ==QQ==', 'Q-_Q', 'QQ==\n', ' QQ=='])
+      expect(data(bad)).toMatchObject({ ok: false, reason: expect.stringContaining('is not base64') });
   });
 });

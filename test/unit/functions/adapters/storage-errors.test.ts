@@ -31,21 +31,29 @@ describe('mapLimit', () => {
   it('never runs more than the limit at once, keeps order, and stops starting work after a failure', async () => {
     let running = 0;
     let peak = 0;
-    const results = await mapLimit(Array.from({ length: 50 }, (_, i) => i), 8, async (i) => {
-      peak = Math.max(peak, ++running);
-      await new Promise((r) => setTimeout(r, 1));
-      running--;
-      return i * 2;
-    });
+    const results = await mapLimit(
+      Array.from({ length: 50 }, (_, i) => i),
+      8,
+      async (i) => {
+        peak = Math.max(peak, ++running);
+        await new Promise((r) => setTimeout(r, 1));
+        running--;
+        return i * 2;
+      },
+    );
     expect(peak).toBe(8);
     expect(results).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
     const started: number[] = [];
     await expect(
-      mapLimit(Array.from({ length: 50 }, (_, i) => i), 4, async (i) => {
-        started.push(i);
-        if (i === 2) throw new Error('refused');
-        await new Promise((r) => setTimeout(r, 5));
-      }),
+      mapLimit(
+        Array.from({ length: 50 }, (_, i) => i),
+        4,
+        async (i) => {
+          started.push(i);
+          if (i === 2) throw new Error('refused');
+          await new Promise((r) => setTimeout(r, 5));
+        },
+      ),
     ).rejects.toThrow('refused');
     expect(started.length).toBeLessThan(10);
   });

@@ -34,7 +34,9 @@ describe('postJson', () => {
     const err = await postJson(h.url, {}, fast).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WebhookError);
     expect(err).toMatchObject({ permanent: false, status: 504, attempts: 3 });
-    expect((err as Error).message).toMatch(/did not take the notification after 3 attempt\(s\) within 10 s \(last: HTTP 504: nope\); the alert message will be retried by Pub\/Sub/);
+    expect((err as Error).message).toMatch(
+      /did not take the notification after 3 attempt\(s\) within 10 s \(last: HTTP 504: nope\); the alert message will be retried by Pub\/Sub/,
+    );
     expect((err as Error).message).not.toContain('secret-token');
   });
 
@@ -42,7 +44,9 @@ describe('postJson', () => {
     const h = await hook([404]);
     const err = await postJson(h.url, {}, fast).catch((e: unknown) => e);
     expect(err).toMatchObject({ permanent: true, status: 404, attempts: 1 });
-    expect((err as Error).message).toMatch(/refused the notification \(HTTP 404: nope\); retrying will not help\. Check the webhook URL secret and PLANTLAKE_WEBHOOK_FORMAT/);
+    expect((err as Error).message).toMatch(
+      /refused the notification \(HTTP 404: nope\); retrying will not help\. Check the webhook URL secret and PLANTLAKE_WEBHOOK_FORMAT/,
+    );
     expect(h.hits()).toBe(1);
   });
 
@@ -87,7 +91,9 @@ describe('postJson', () => {
     });
     server = hung.server;
     const started = performance.now();
-    const err = await postJson(`${hung.base}/hook`, {}, { attempts: 10, baseDelayMs: 200, maxDelayMs: 400, timeoutMs: 1000, totalMs: 2500 }).catch((e: unknown) => e);
+    const err = await postJson(`${hung.base}/hook`, {}, { attempts: 10, baseDelayMs: 200, maxDelayMs: 400, timeoutMs: 1000, totalMs: 2500 }).catch(
+      (e: unknown) => e,
+    );
     const took = performance.now() - started;
     expect(err).toMatchObject({ permanent: false });
     expect((err as WebhookError).attempts).toBeGreaterThanOrEqual(2);

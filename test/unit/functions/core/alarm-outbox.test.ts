@@ -52,6 +52,8 @@ describe('settingsFor', () => {
     expect(() => settingsFor('notify', { PLANTLAKE_CONFIG_BUCKET: 'c' })).toThrow('PLANTLAKE_RAW_BUCKET is not set');
     expect(() => settingsFor('land', { PLANTLAKE_CONFIG_BUCKET: 'c' })).toThrow('PLANTLAKE_RAW_BUCKET is not set');
     expect(() => settingsFor('detect', { PLANTLAKE_RAW_BUCKET: 'r' })).toThrow('PLANTLAKE_CONFIG_BUCKET is not set');
-    expect(() => settingsFor('notify', { PLANTLAKE_RAW_BUCKET: 'r', PLANTLAKE_CONFIG_BUCKET: 'c', PLANTLAKE_WEBHOOK_FORMAT: 'msn' })).toThrow(/PLANTLAKE_WEBHOOK_FORMAT must be google-chat, slack or teams/);
+    expect(() => settingsFor('notify', { PLANTLAKE_RAW_BUCKET: 'r', PLANTLAKE_CONFIG_BUCKET: 'c', PLANTLAKE_WEBHOOK_FORMAT: 'msn' })).toThrow(
+      /PLANTLAKE_WEBHOOK_FORMAT must be google-chat, slack or teams/,
+    );
   });
 });

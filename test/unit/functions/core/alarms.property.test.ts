@@ -57,7 +57,11 @@ describe('alarm engine properties', () => {
           const all = values.map((value, i) => ({ t: T0 + i * 1000, value }));
           const size = Math.ceil(all.length / pieces);
           const batches = Array.from({ length: pieces }, (_, k) => all.slice(k * size, (k + 1) * size)).filter((p) => p.length > 0);
-          const { events } = runAll(batches.map((p, k) => batch(p, `b-${k}`)), compiled, now);
+          const { events } = runAll(
+            batches.map((p, k) => batch(p, `b-${k}`)),
+            compiled,
+            now,
+          );
           expect(events.filter((e) => e.transition === 'active').length).toBeLessThanOrEqual(1);
           expect(events.filter((e) => e.transition === 'cleared')).toEqual([]);
         },
@@ -114,7 +118,11 @@ describe('alarm engine properties', () => {
   it('any state the engine makes survives serialise and deserialise', () => {
     fc.assert(
       fc.property(fc.array(readings, { minLength: 1, maxLength: 4 }), (lists) => {
-        const { state } = runAll(lists.map((l, k) => batch(l, `b-${k}`)), everyDetector(true), now);
+        const { state } = runAll(
+          lists.map((l, k) => batch(l, `b-${k}`)),
+          everyDetector(true),
+          now,
+        );
         const loaded = deserializeState(serializeState(state));
         expect(loaded.ok && loaded.state).toEqual(state);
       }),
@@ -130,9 +138,9 @@ describe('alarm engine properties', () => {
       ts: fc.integer({ min: 0, max: 2 ** 45 }),
       lastGood: fc.option(finite),
       lastGoodTs: fc.option(fc.integer({ min: 0, max: 2 ** 45 })),
-      conditions: fc.record({ HH: condition, H: condition, STALE: condition, STAT: condition }).map((c) =>
-        Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)),
-      ),
+      conditions: fc
+        .record({ HH: condition, H: condition, STALE: condition, STAT: condition })
+        .map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined))),
       stat: fc.option(fc.record({ n: fc.nat(), mean: finite, variance: fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }) })),
     });
     const state: fc.Arbitrary<AlarmState> = fc

@@ -3,7 +3,10 @@ import { emptyState, eventId, evaluate } from '../../../../functions/core/index.
 import { batch, brief, iso, rules, runAll, series, T0, TAG } from './helpers.ts';
 
 const limitRules = (extra: object = {}) =>
-  rules({ version: 'r1', rules: [{ tag: TAG, limits: { HH: 20, H: 10, L: 2, LL: 1 }, deadband: 1, priority: 'high', priorities: { HH: 'critical' }, ...extra }] });
+  rules({
+    version: 'r1',
+    rules: [{ tag: TAG, limits: { HH: 20, H: 10, L: 2, LL: 1 }, deadband: 1, priority: 'high', priorities: { HH: 'critical' }, ...extra }],
+  });
 
 describe('alarm engine: limits, deadband, delays', () => {
   it('raises one event per excursion with everything an operator needs', () => {
@@ -28,7 +31,16 @@ describe('alarm engine: limits, deadband, delays', () => {
 
   it('raises H and HH separately, and L and LL (ISA-18.2: separate alarms)', () => {
     const { events } = runAll([batch(series([5, 25, 5, 0.5, 5]))], limitRules());
-    expect(brief(events)).toEqual(['HH active @1', 'H active @1', 'HH cleared @2', 'H cleared @2', 'L active @3', 'LL active @3', 'L cleared @4', 'LL cleared @4']);
+    expect(brief(events)).toEqual([
+      'HH active @1',
+      'H active @1',
+      'HH cleared @2',
+      'H cleared @2',
+      'L active @3',
+      'LL active @3',
+      'L cleared @4',
+      'LL cleared @4',
+    ]);
     expect(events[0]!.priority).toBe('critical');
   });
 
@@ -56,8 +68,26 @@ describe('alarm engine: event time, late data, replays', () => {
   });
 
   it('counts a repeated time once, the same whatever the order: the highest value wins', () => {
-    const a = runAll([batch([{ t: T0, value: 5 }, { t: T0 + 1000, value: 11 }, { t: T0 + 1000, value: 5 }])], limitRules());
-    const b = runAll([batch([{ t: T0 + 1000, value: 5 }, { t: T0, value: 5 }, { t: T0 + 1000, value: 11 }])], limitRules());
+    const a = runAll(
+      [
+        batch([
+          { t: T0, value: 5 },
+          { t: T0 + 1000, value: 11 },
+          { t: T0 + 1000, value: 5 },
+        ]),
+      ],
+      limitRules(),
+    );
+    const b = runAll(
+      [
+        batch([
+          { t: T0 + 1000, value: 5 },
+          { t: T0, value: 5 },
+          { t: T0 + 1000, value: 11 },
+        ]),
+      ],
+      limitRules(),
+    );
     expect(brief(a.events)).toEqual(['H active @1']); // 11 beats 5 at 1 s, as in the daily load's dedupe
     expect(a.events[0]!.value).toBe(11);
     expect(b).toEqual(a);
@@ -65,7 +95,13 @@ describe('alarm engine: event time, late data, replays', () => {
 
   it('judges late readings without touching the live state: excursions become late events', () => {
     const first = batch(series([5, 11, 12]), 'b-1');
-    const late = batch([{ t: T0 + 500, value: 100 }, { t: T0 + 1500, value: 0 }], 'b-2');
+    const late = batch(
+      [
+        { t: T0 + 500, value: 100 },
+        { t: T0 + 1500, value: 0 },
+      ],
+      'b-2',
+    );
     const { events, state } = runAll([first, late], limitRules());
     // H is active live, so the late H is covered; HH, L and LL were missed live and are recorded,
     // each closed at the first late reading back inside or else at the tag's watermark (2 s).
@@ -97,7 +133,10 @@ describe('alarm engine: event time, late data, replays', () => {
 
   it('does not judge a redelivered batch again as late data', () => {
     const b1 = batch(series([5, 25, 5]), 'b-1');
-    const b2 = batch(series([5, 5]).map((r) => ({ ...r, t: r.t + 10_000 })), 'b-2');
+    const b2 = batch(
+      series([5, 5]).map((r) => ({ ...r, t: r.t + 10_000 })),
+      'b-2',
+    );
     const { events, state } = runAll([b1, b2, b1], limitRules());
     expect(brief(events)).toEqual(['HH active @1', 'H active @1', 'HH cleared @2', 'H cleared @2']);
     expect(state.recentBatches).toEqual(['b-1', 'b-2']);
@@ -163,7 +202,15 @@ describe('alarm engine: rate of change, stale, quality, statistics', () => {
     const OTHER = '10LAB10CT001';
     const compiled = rules({ version: 'r', rules: [{ tag: TAG, staleTimeout: 60 }] });
     const muchLater = new Date(T0 + 30 * 86_400_000); // a replay, a month after the readings
-    const first = evaluate(emptyState(), batch([{ t: T0, value: 5 }, { tag: OTHER, t: T0, value: 1 }]), compiled, muchLater);
+    const first = evaluate(
+      emptyState(),
+      batch([
+        { t: T0, value: 5 },
+        { tag: OTHER, t: T0, value: 1 },
+      ]),
+      compiled,
+      muchLater,
+    );
     expect(first.events).toEqual([]);
     // The tag falls silent while another tag of the site (with no rule) keeps reporting.
     const silent = evaluate(first.state, batch([{ tag: OTHER, t: T0 + 61_000, value: 1 }], 'b-2'), compiled, muchLater);
@@ -177,12 +224,25 @@ describe('alarm engine: rate of change, stale, quality, statistics', () => {
 
   it('badQuality alarm: raises BAD_QUALITY and leaves limits as they were', () => {
     const compiled = limitRules({ badQuality: 'alarm' });
-    const { events } = runAll([batch([{ t: T0, value: 11 }, { t: T0 + 1000, value: null, quality: 'bad' }, { t: T0 + 2000, value: 11, quality: 'uncertain' }])], compiled);
+    const { events } = runAll(
+      [
+        batch([
+          { t: T0, value: 11 },
+          { t: T0 + 1000, value: null, quality: 'bad' },
+          { t: T0 + 2000, value: 11, quality: 'uncertain' },
+        ]),
+      ],
+      compiled,
+    );
     expect(brief(events)).toEqual(['H active @0', 'BAD_QUALITY active @1', 'BAD_QUALITY cleared @2']);
   });
 
   it('badQuality ignore: bad readings do nothing; hold: the limits see the last good value', () => {
-    const readings = [{ t: T0, value: 11 }, { t: T0 + 1000, value: null, quality: 'bad' as const }, { t: T0 + 3000, value: null, quality: 'bad' as const }];
+    const readings = [
+      { t: T0, value: 11 },
+      { t: T0 + 1000, value: null, quality: 'bad' as const },
+      { t: T0 + 3000, value: null, quality: 'bad' as const },
+    ];
     expect(brief(runAll([batch(readings)], limitRules({ onDelay: 2, badQuality: 'ignore' })).events)).toEqual([]);
     expect(brief(runAll([batch(readings)], limitRules({ onDelay: 2, badQuality: 'hold' })).events)).toEqual(['H active @3']);
   });
@@ -212,13 +272,24 @@ describe('alarm engine: rule changes', () => {
   it('clears such a condition each time the same state is evaluated, and not again in its successor', () => {
     const active = runAll([batch(series([25]))], limitRules()).state;
     const noHH = rules({ version: 'r2', rules: [{ tag: TAG, limits: { H: 10 } }] });
-    const later = batch(series([26]).map((r) => ({ ...r, t: r.t + 1000 })), 'b-2');
+    const later = batch(
+      series([26]).map((r) => ({ ...r, t: r.t + 1000 })),
+      'b-2',
+    );
     const first = evaluate(active, later, noHH, new Date(T0 + 2000));
     const again = evaluate(active, later, noHH, new Date(T0 + 2000)); // a retry of the same call: pure
     expect(brief(again.events)).toEqual(brief(first.events));
     expect(brief(first.events)).toContain('HH cleared @1'); // at the watermark, the new reading's time
     expect(again.state).toEqual(first.state);
-    const next = evaluate(first.state, batch(series([27]).map((r) => ({ ...r, t: r.t + 2000 })), 'b-3'), noHH, new Date(T0 + 3000));
+    const next = evaluate(
+      first.state,
+      batch(
+        series([27]).map((r) => ({ ...r, t: r.t + 2000 })),
+        'b-3',
+      ),
+      noHH,
+      new Date(T0 + 3000),
+    );
     expect(brief(next.events)).toEqual([]);
     expect(next.state.tags[0]!.conditions.HH).toBeUndefined();
   });

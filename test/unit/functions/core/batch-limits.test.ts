@@ -20,7 +20,9 @@ describe('bounded validation', () => {
     expect(result.problems).toHaveLength(MAX_PROBLEMS);
     expect(result.problems[0]!.path).toBe('readings[0].extra');
     expect(result.stopped).toBe(true);
-    expect(result.reason).toMatch(/^invalid ReadingBatch "gw-1" from site REF-01; fix these fields and resend \(\d+ problems, then checking stopped: fix these and resend to see any further ones\): readings\[0\]/);
+    expect(result.reason).toMatch(
+      /^invalid ReadingBatch "gw-1" from site REF-01; fix these fields and resend \(\d+ problems, then checking stopped: fix these and resend to see any further ones\): readings\[0\]/,
+    );
     expect(result.reason.length).toBeLessThan(3_000);
   });
 
@@ -42,14 +44,18 @@ describe('reading times', () => {
       expect(result.problems[0]!.path).toBe('readings[1].ts');
       expect(result.problems[0]!.reason).toMatch(/in UTC, before the oldest accepted time 1980-01-01T00:00:00\.000Z; the device clock is wrong/);
     }
-    expect(rejected(batchOf([reading('0000-01-01T00:00:00+00:01')])).problems[0]!.reason).toMatch(/^0000-01-01T00:00:00\+00:01 is -000001-12-31T23:59:00\.000Z in UTC/);
+    expect(rejected(batchOf([reading('0000-01-01T00:00:00+00:01')])).problems[0]!.reason).toMatch(
+      /^0000-01-01T00:00:00\+00:01 is -000001-12-31T23:59:00\.000Z in UTC/,
+    );
   });
 
-  it('accepts older back-fills when the oldest time is lowered, never before BigQuery\'s 0001-01-01', () => {
+  it("accepts older back-fills when the oldest time is lowered, never before BigQuery's 0001-01-01", () => {
     const limits = readBatchLimits({ PLANTLAKE_OLDEST_READING: '0001-01-01T00:00:00Z' });
     expect(parseBatch(batchOf([reading('0001-01-01T00:00:00Z')]), now, limits).ok).toBe(true);
     expect(rejected(batchOf([reading('0000-12-31T23:59:59Z')]), limits).problems[0]!.path).toBe('readings[0].ts');
-    expect(() => readBatchLimits({ PLANTLAKE_OLDEST_READING: '0000-01-01T00:00:00Z' })).toThrow(/PLANTLAKE_OLDEST_READING must be an RFC 3339 time from 0001-01-01/);
+    expect(() => readBatchLimits({ PLANTLAKE_OLDEST_READING: '0000-01-01T00:00:00Z' })).toThrow(
+      /PLANTLAKE_OLDEST_READING must be an RFC 3339 time from 0001-01-01/,
+    );
     expect(() => readBatchLimits({ PLANTLAKE_MAX_DAYS_PER_BATCH: '0' })).toThrow(/PLANTLAKE_MAX_DAYS_PER_BATCH must be a whole number ≥ 1; got "0"/);
   });
 
@@ -90,7 +96,10 @@ describe('scan of a large body before JSON.parse', () => {
 
   it('rejects a large body over a bound before parsing it, and lets a valid large batch through', () => {
     const tiny = enc(`{"batchId":"h","readings":[${'{"tag":1},'.repeat(120_000)}{"tag":1}]}`);
-    expect(parseBatch(tiny, now)).toMatchObject({ ok: false, problems: [{ path: 'readings', reason: 'has more than 50000 readings, the limit per batch; split it into smaller batches' }] });
+    expect(parseBatch(tiny, now)).toMatchObject({
+      ok: false,
+      problems: [{ path: 'readings', reason: 'has more than 50000 readings, the limit per batch; split it into smaller batches' }],
+    });
     const wide = enc(`{${Array.from({ length: 200_000 }, (_, i) => `"f${i}":${i}`).join(',')}}`);
     expect(parseBatch(wide, now)).toMatchObject({ ok: false, problems: [{ path: '', reason: expect.stringMatching(/^has more than 20 fields/) }] });
     const big = enc(batchOf(Array.from({ length: 20_000 }, (_, i) => reading(new Date(Date.UTC(2024, 4, 1, 11, 0, i % 60)).toISOString(), i))));

@@ -65,7 +65,9 @@ describe('parseBatch', () => {
   it('rejects bare NaN and Infinity with their own reason', () => {
     const reason = (token: string) => reasonOf(JSON.stringify(good).replace('1.5', token));
     expect(reason('NaN')).toBe('not JSON: a bare NaN is not a JSON value (JSON numbers are finite); send a finite number, or null with quality "bad"');
-    expect(reason('-Infinity')).toBe('not JSON: a bare -Infinity is not a JSON value (JSON numbers are finite); send a finite number, or null with quality "bad"');
+    expect(reason('-Infinity')).toBe(
+      'not JSON: a bare -Infinity is not a JSON value (JSON numbers are finite); send a finite number, or null with quality "bad"',
+    );
   });
 
   it('rejects JSON that is not an object', () => {
@@ -74,8 +76,12 @@ describe('parseBatch', () => {
   });
 
   it('rejects "NaN" as a string and numbers that overflow to Infinity', () => {
-    expect(problemsOf(withReading({ value: 'NaN' }))).toEqual(['readings[0].value: "NaN" is a string, not a number; send a finite JSON number, or null with quality "bad"']);
-    expect(problemsOf(JSON.stringify(good).replace('1.5', '1e400'))).toEqual(['readings[0].value: Infinity is out of range (it overflows a 64-bit float); send a finite number']);
+    expect(problemsOf(withReading({ value: 'NaN' }))).toEqual([
+      'readings[0].value: "NaN" is a string, not a number; send a finite JSON number, or null with quality "bad"',
+    ]);
+    expect(problemsOf(JSON.stringify(good).replace('1.5', '1e400'))).toEqual([
+      'readings[0].value: Infinity is out of range (it overflows a 64-bit float); send a finite number',
+    ]);
   });
 
   it('rejects null with a good or uncertain quality', () => {
@@ -119,7 +125,9 @@ describe('parseBatch', () => {
       'batchId: "../x" is not a usable batch id (it names the raw object); use 1–128 characters from A–Z a–z 0–9 . _ : - starting with a letter or digit, and not with "compacted-" (reserved for compacted objects)',
       'site: "a/b" is not a usable site name (it becomes a path segment); use 1–64 characters from A–Z a–z 0–9 . _ - starting with a letter or digit',
     ]);
-    expect(problemsOf(JSON.stringify({ ...good, batchId: 'compacted-0123456789abcdef' }))[0]).toMatch(/^batchId: "compacted-0123456789abcdef" is not a usable batch id .*reserved for compacted objects/);
+    expect(problemsOf(JSON.stringify({ ...good, batchId: 'compacted-0123456789abcdef' }))[0]).toMatch(
+      /^batchId: "compacted-0123456789abcdef" is not a usable batch id .*reserved for compacted objects/,
+    );
   });
 
   it('rejects an empty batch and one above the readings limit', () => {
@@ -144,7 +152,13 @@ describe('parseBatch', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems.map((p: Problem) => p.path)).toEqual([
-      'sentAt', 'readings[1].ts', 'readings[1].value', 'readings[1].quality', 'readings[1].tag', 'readings[2].ts', 'readings[2].value',
+      'sentAt',
+      'readings[1].ts',
+      'readings[1].value',
+      'readings[1].quality',
+      'readings[1].tag',
+      'readings[2].ts',
+      'readings[2].value',
     ]);
     expect(result.reason).toMatch(/^invalid ReadingBatch "gw-1:42" from site REF-01; fix these fields and resend \(7 problems\): sentAt: not an RFC 3339 time/);
   });

@@ -53,5 +53,4 @@ export function runAll(batches: readonly ReadingBatch[], compiled: CompiledRules
 }
 
 /** Compact view of events for assertions: `H active @3 (value)`. */
-export const brief = (events: readonly AlarmEvent[]) =>
-  events.map((e) => `${e.condition} ${e.transition} @${(Date.parse(e.readingTs) - T0) / 1000}`);
+export const brief = (events: readonly AlarmEvent[]) => events.map((e) => `${e.condition} ${e.transition} @${(Date.parse(e.readingTs) - T0) / 1000}`);

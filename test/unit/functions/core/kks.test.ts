@@ -15,7 +15,12 @@ const reason = (raw: string) => {
 describe('KKS codes (VGB-B 105)', () => {
   it('splits a code into its breakdown levels and normalises it', () => {
     expect(parts('10LAB10AA001')).toEqual({
-      code: '10LAB10AA001', plant: '10', functionKey: 'LAB10', equipmentUnit: 'AA001', component: null, measuredQuantity: null,
+      code: '10LAB10AA001',
+      plant: '10',
+      functionKey: 'LAB10',
+      equipmentUnit: 'AA001',
+      component: null,
+      measuredQuantity: null,
     });
     expect(parts('10 LAB10 AA001').code).toBe('10LAB10AA001');
     expect(parts('=10LAB10AA001').code).toBe('10LAB10AA001');
@@ -24,7 +29,11 @@ describe('KKS codes (VGB-B 105)', () => {
 
   it('reads the DESIGN example KK2 LAC 20 AP 001 MT 01 as plant KK2, LAC20, AP001, MT01', () => {
     expect(parts('KK2 LAC 20 AP 001 MT 01')).toMatchObject({
-      code: 'KK2LAC20AP001MT01', plant: 'KK2', functionKey: 'LAC20', equipmentUnit: 'AP001', component: 'MT01',
+      code: 'KK2LAC20AP001MT01',
+      plant: 'KK2',
+      functionKey: 'LAC20',
+      equipmentUnit: 'AP001',
+      component: 'MT01',
     });
   });
 
@@ -48,14 +57,26 @@ describe('KKS codes (VGB-B 105)', () => {
 
   it('says exactly which part of an invalid code is wrong', () => {
     expect(reason('10LAB1AA001')).toBe('"10LAB1AA001" is not a KKS code: function key "LAB1A" must be 3 letters and 2 digits ((N)AAANN, e.g. "LAB10")');
-    expect(reason('10LAB10A001')).toBe('"10LAB10A001" is not a KKS code: equipment unit "A001" must be 2 letters, 3 digits and an optional letter (AANNN(A), e.g. "CP001")');
+    expect(reason('10LAB10A001')).toBe(
+      '"10LAB10A001" is not a KKS code: equipment unit "A001" must be 2 letters, 3 digits and an optional letter (AANNN(A), e.g. "CP001")',
+    );
     expect(reason('10LAB10AA001MT1')).toBe('"10LAB10AA001MT1" is not a KKS code: component "MT1" must be 2 letters and 2 digits (AANN, e.g. "MT01")');
-    expect(reason('LAB10CP001')).toBe('"LAB10CP001" is not a KKS code: the total plant (level 0) is missing before the function key LAB10; prefix it, e.g. "1LAB10…"');
-    expect(reason('12345LAB10')).toBe('"12345LAB10" is not a KKS code: total plant "12345" has 5 characters; level 0 has 1–3, optionally followed by one F0 digit');
+    expect(reason('LAB10CP001')).toBe(
+      '"LAB10CP001" is not a KKS code: the total plant (level 0) is missing before the function key LAB10; prefix it, e.g. "1LAB10…"',
+    );
+    expect(reason('12345LAB10')).toBe(
+      '"12345LAB10" is not a KKS code: total plant "12345" has 5 characters; level 0 has 1–3, optionally followed by one F0 digit',
+    );
     expect(reason('10LIB10CT001')).toBe('"10LIB10CT001" is not a KKS code: system letters in "LIB" use I or O, which KKS does not use (they read as 1 and 0)');
-    expect(reason('10LAB10CO001')).toBe('"10LAB10CO001" is not a KKS code: equipment unit letters in "CO001" use I or O, which KKS does not use (they read as 1 and 0)');
-    expect(reason('1#LAB10')).toBe('"1#LAB10" is not a KKS code: character "#" is not allowed; a KKS code has letters and digits only (spaces and a leading "=" are tolerated)');
-    expect(reason('10LAB10CT001MT01XY')).toBe('"10LAB10CT001MT01XY" is not a KKS code: "CT001MT01XY" after the function key is too long; equipment unit AANNN(A) and component AANN take at most 10 characters');
+    expect(reason('10LAB10CO001')).toBe(
+      '"10LAB10CO001" is not a KKS code: equipment unit letters in "CO001" use I or O, which KKS does not use (they read as 1 and 0)',
+    );
+    expect(reason('1#LAB10')).toBe(
+      '"1#LAB10" is not a KKS code: character "#" is not allowed; a KKS code has letters and digits only (spaces and a leading "=" are tolerated)',
+    );
+    expect(reason('10LAB10CT001MT01XY')).toBe(
+      '"10LAB10CT001MT01XY" is not a KKS code: "CT001MT01XY" after the function key is too long; equipment unit AANNN(A) and component AANN take at most 10 characters',
+    );
     expect(reason('')).toBe('"" is not a KKS code: it is empty; send e.g. "10LAB10CP001"');
     expect(reason('10')).toBe('"10" is not a KKS code: no function key (level 1) found; after the total plant write 3 letters and 2 digits, e.g. "10LAB10"');
   });

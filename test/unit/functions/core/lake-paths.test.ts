@@ -1,8 +1,26 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  addDays, BATCH_ID_PATTERN, COMPACTED_FILE_PREFIX, COMPACTION_META, dayBounds, dayPrefix, dayRange, daysBetween, dayStartMs, gsUri, isDay,
-  KIND_PREFIX, OBJECTS, parseObjectName, parseRawObjectName, rawContentHash, quarantineObjectName, rawObjectName, readingsByDay, sha256Hex,
+  addDays,
+  BATCH_ID_PATTERN,
+  COMPACTED_FILE_PREFIX,
+  COMPACTION_META,
+  dayBounds,
+  dayPrefix,
+  dayRange,
+  daysBetween,
+  dayStartMs,
+  gsUri,
+  isDay,
+  KIND_PREFIX,
+  OBJECTS,
+  parseObjectName,
+  parseRawObjectName,
+  rawContentHash,
+  quarantineObjectName,
+  rawObjectName,
+  readingsByDay,
+  sha256Hex,
 } from '../../../../functions/core/index.ts';
 import { batch, T0 } from './helpers.ts';
 
@@ -87,15 +105,23 @@ describe('days', () => {
 describe('day folders of both kinds', () => {
   it('splits a readings or alarm-events object name into kind, day, site, file and folder', () => {
     expect(parseObjectName('readings/dt=2024-05-01/site=REF-01/gw-1:42.ndjson.gz')).toEqual({
-      kind: 'readings', day: '2024-05-01', site: 'REF-01', file: 'gw-1:42', folder: 'readings/dt=2024-05-01/site=REF-01/',
+      kind: 'readings',
+      day: '2024-05-01',
+      site: 'REF-01',
+      file: 'gw-1:42',
+      folder: 'readings/dt=2024-05-01/site=REF-01/',
     });
-    expect(parseObjectName('alarm-events/dt=2024-05-01/site=REF-01/compacted-0123456789abcdef.ndjson.gz')).toMatchObject({ kind: 'alarm-events', file: 'compacted-0123456789abcdef' });
+    expect(parseObjectName('alarm-events/dt=2024-05-01/site=REF-01/compacted-0123456789abcdef.ndjson.gz')).toMatchObject({
+      kind: 'alarm-events',
+      file: 'compacted-0123456789abcdef',
+    });
     for (const other of [
       'readings/dt=2024-02-30/site=REF-01/b.ndjson.gz', // not a day
       'readings/dt=2024-05-01/site=REF-01/b.ndjson', // not gzip NDJSON (a temp file)
       'readings/dt=2024-05-01/b.ndjson.gz', // no site folder
       'quarantine/dt=2024-05-01/site=REF-01/b.ndjson.gz', // another prefix
-    ]) expect(parseObjectName(other), other).toBeNull();
+    ])
+      expect(parseObjectName(other), other).toBeNull();
   });
 
   it('names the day folder of each kind from the shared prefixes, and gs:// URIs', () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { deserializeSnapshot, emptySnapshot, emptyState, evaluate, mergeSnapshot, serializeSnapshot, type LiveSnapshot, type ReadingBatch } from '../../../../functions/core/index.ts';
+import {
+  deserializeSnapshot,
+  emptySnapshot,
+  emptyState,
+  evaluate,
+  mergeSnapshot,
+  serializeSnapshot,
+  type LiveSnapshot,
+  type ReadingBatch,
+} from '../../../../functions/core/index.ts';
 import { batch, iso, rules, series, T0, TAG } from './helpers.ts';
 
 const limitRules = rules({ version: 'r1', rules: [{ tag: TAG, limits: { H: 10 }, priority: 'high' }] });
@@ -20,7 +29,13 @@ function run(batches: readonly ReadingBatch[], start: LiveSnapshot = emptySnapsh
 
 describe('live snapshot', () => {
   it('keeps the latest value, quality, time and unit per tag', () => {
-    const { snapshot } = run([batch([{ t: T0, value: 1, unit: 'bar' }, { t: T0 + 2000, value: 3 }, { t: T0 + 1000, value: 2, quality: 'uncertain' }])]);
+    const { snapshot } = run([
+      batch([
+        { t: T0, value: 1, unit: 'bar' },
+        { t: T0 + 2000, value: 3 },
+        { t: T0 + 1000, value: 2, quality: 'uncertain' },
+      ]),
+    ]);
     expect(snapshot.tags).toHaveLength(1);
     expect(snapshot.tags[0]).toMatchObject({ tag: TAG, value: 3, quality: 'good', ts: T0 + 2000, unit: 'bar' });
     expect(snapshot.watermark).toBe(T0 + 2000);
@@ -42,7 +57,13 @@ describe('live snapshot', () => {
 
   it('keeps only the window before the watermark and ignores bad values in the series', () => {
     const old = batch([{ t: T0, value: 1 }], 'b-old');
-    const recent = batch([{ t: T0 + 7 * 3_600_000, value: 2 }, { t: T0 + 7 * 3_600_000 + 1000, value: null, quality: 'bad' }], 'b-new');
+    const recent = batch(
+      [
+        { t: T0 + 7 * 3_600_000, value: 2 },
+        { t: T0 + 7 * 3_600_000 + 1000, value: null, quality: 'bad' },
+      ],
+      'b-new',
+    );
     const { snapshot } = run([old, recent]);
     expect(snapshot.tags[0]!.series.map((b) => b[0])).toEqual([T0 + 7 * 3_600_000]);
     expect(snapshot.tags[0]).toMatchObject({ value: null, quality: 'bad' });
@@ -76,14 +97,22 @@ describe('live snapshot', () => {
   });
 
   it('is the same whatever the order and however often batches arrive (replays, races)', () => {
-    const batches = [0, 1, 2, 3].map((k) => batch(series([k, k * 3 + 1, 14 - k]).map((r) => ({ ...r, t: r.t + k * 61_000 })), `b-${k}`));
+    const batches = [0, 1, 2, 3].map((k) =>
+      batch(
+        series([k, k * 3 + 1, 14 - k]).map((r) => ({ ...r, t: r.t + k * 61_000 })),
+        `b-${k}`,
+      ),
+    );
     const merged = (order: readonly ReadingBatch[]) =>
       order.reduce((s, b) => mergeSnapshot(s, b, { events: [], state: { version: 1, site: 'REF-01', tags: [] }, rules: null, now }), emptySnapshot('REF-01'));
     const reference = merged(batches);
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 10 }).filter((xs) => new Set(xs).size === 4), (order) => {
-        expect(merged(order.map((i) => batches[i]!))).toEqual(reference);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 10 }).filter((xs) => new Set(xs).size === 4),
+        (order) => {
+          expect(merged(order.map((i) => batches[i]!))).toEqual(reference);
+        },
+      ),
     );
   });
 

@@ -22,10 +22,14 @@ rules:
 
 describe('NAB machine temperature (real data)', () => {
   it('flags at least 3 of the 4 labelled anomaly windows with few alarms outside them', () => {
-    const rows = fixture('machine_temperature_system_failure.csv').trim().split('\n').slice(1).map((line) => {
-      const [ts, value] = line.split(',');
-      return { tag: TAG, ts: `${ts!.replace(' ', 'T')}Z`, value: Number(value), quality: 'good', unit: 'degF' };
-    });
+    const rows = fixture('machine_temperature_system_failure.csv')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => {
+        const [ts, value] = line.split(',');
+        return { tag: TAG, ts: `${ts!.replace(' ', 'T')}Z`, value: Number(value), quality: 'good', unit: 'degF' };
+      });
     const windows = (JSON.parse(fixture('combined_windows.json')) as Record<string, string[][]>)['realKnownCause/machine_temperature_system_failure.csv']!.map(
       ([start, end]) => [utc(start!), utc(end!)] as const,
     );

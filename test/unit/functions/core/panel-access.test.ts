@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isHeadOffice, mayView, memberCovers, parsePanelAccess, permittedSites } from '../../../../functions/core/index.ts';
 
-const doc = { headOffice: ['group:office@example.com', 'user:boss@example.com'], sites: { 'REF-01': ['user:ana@example.com', 'domain:ref01.example.com'], 'WELL-01': ['group:well@example.com'] } };
+const doc = {
+  headOffice: ['group:office@example.com', 'user:boss@example.com'],
+  sites: { 'REF-01': ['user:ana@example.com', 'domain:ref01.example.com'], 'WELL-01': ['group:well@example.com'] },
+};
 
 describe('panel access', () => {
   it('gives head office every site and a site user only theirs', () => {

@@ -49,8 +49,14 @@ describe('BigQuery rows', () => {
   it('maps a reading to a readings row: tag normalised, ts in UTC', () => {
     const ingestedAt = new Date('2024-05-01T00:00:05Z');
     expect(toReadingRow(b, b.readings[0]!, ingestedAt)).toEqual({
-      site: 'REF-01', tag: '10LAB10CP001', ts: '2024-04-30T23:30:00.123456Z', value: 12.5, quality: 'good', unit: 'bar',
-      batch_id: 'gw-1:42', ingested_at: '2024-05-01T00:00:05.000Z',
+      site: 'REF-01',
+      tag: '10LAB10CP001',
+      ts: '2024-04-30T23:30:00.123456Z',
+      value: 12.5,
+      quality: 'good',
+      unit: 'bar',
+      batch_id: 'gw-1:42',
+      ingested_at: '2024-05-01T00:00:05.000Z',
     });
     expect(toReadingRow(b, b.readings[1]!, ingestedAt)).toMatchObject({ ts: '2024-05-01T00:00:01Z', value: null, unit: null });
   });
@@ -59,8 +65,18 @@ describe('BigQuery rows', () => {
     const compiled = rules({ version: 'r1', rules: [{ tag: '10LAB10CP001', limits: { H: 10 } }] });
     const [event] = evaluate(emptyState(), b, compiled, new Date('2024-05-01T00:00:10Z')).events;
     expect(toAlarmEventRow(event!)).toEqual({
-      event_id: event!.eventId, site: 'REF-01', tag: '10LAB10CP001', condition: 'H', transition: 'active', value: 12.5,
-      limit_value: 10, priority: 'medium', reading_ts: '2024-04-30T23:30:00.123Z', detected_at: '2024-05-01T00:00:10.000Z', rules_version: 'r1', late: false,
+      event_id: event!.eventId,
+      site: 'REF-01',
+      tag: '10LAB10CP001',
+      condition: 'H',
+      transition: 'active',
+      value: 12.5,
+      limit_value: 10,
+      priority: 'medium',
+      reading_ts: '2024-04-30T23:30:00.123Z',
+      detected_at: '2024-05-01T00:00:10.000Z',
+      rules_version: 'r1',
+      late: false,
     });
   });
 
@@ -68,9 +84,22 @@ describe('BigQuery rows', () => {
     const updatedAt = new Date('2024-05-02T00:00:00Z');
     const entry = { tag: '10LAB10CP001', site: 'REF-01', description: 'Feedwater pressure', unit: 'bar', legacyName: 'PT-101' };
     expect(toTagRow('10LAB10CP001', entry, { first: '2024-05-01T00:00:00Z', last: '2024-05-01T23:59:59Z' }, updatedAt)).toEqual({
-      tag: '10LAB10CP001', site: 'REF-01', description: 'Feedwater pressure', unit: 'bar', area: null, equipment: null, legacy_name: 'PT-101',
-      plant: '10', function_key: 'LAB10', equipment_unit: 'CP001', component: null, measured_quantity: 'pressure', in_catalog: true,
-      first_seen: '2024-05-01T00:00:00Z', last_seen: '2024-05-01T23:59:59Z', updated_at: '2024-05-02T00:00:00.000Z',
+      tag: '10LAB10CP001',
+      site: 'REF-01',
+      description: 'Feedwater pressure',
+      unit: 'bar',
+      area: null,
+      equipment: null,
+      legacy_name: 'PT-101',
+      plant: '10',
+      function_key: 'LAB10',
+      equipment_unit: 'CP001',
+      component: null,
+      measured_quantity: 'pressure',
+      in_catalog: true,
+      first_seen: '2024-05-01T00:00:00Z',
+      last_seen: '2024-05-01T23:59:59Z',
+      updated_at: '2024-05-02T00:00:00.000Z',
     });
     expect(toTagRow('10MKA10CT001', undefined, undefined, updatedAt)).toMatchObject({ in_catalog: false, site: null, measured_quantity: 'temperature' });
   });

@@ -20,7 +20,10 @@ describe('state shards', () => {
   it('gives the same alarm events in shards as in one state', () => {
     const compiled = rules({ version: 'r1', rules: [{ prefix: '10LAB', limits: { H: 10, L: 2 }, deadband: 1, priority: 'high' }] });
     const scans = Array.from({ length: 6 }, (_, k) =>
-      batch(tags.map((tag, i) => ({ tag, t: T0 + k * 1000, value: (i + k) % 7 === 0 ? 12 : (i * k) % 11 === 0 ? 1 : 5 })), `scan-${k}`),
+      batch(
+        tags.map((tag, i) => ({ tag, t: T0 + k * 1000, value: (i + k) % 7 === 0 ? 12 : (i * k) % 11 === 0 ? 1 : 5 })),
+        `scan-${k}`,
+      ),
     );
     const now = new Date(T0 + 60_000);
     const whole: AlarmEvent[] = [];

@@ -12,7 +12,10 @@ tags:
     if (!result.ok) throw new Error(result.reason);
     expect(result.catalog.entries).toHaveLength(2);
     expect(result.catalog.get('REF-01', '10LAB10CP001')).toMatchObject({
-      tag: '10LAB10CP001', unit: 'bar', legacyName: 'PT-101', kks: { functionKey: 'LAB10', measuredQuantity: 'pressure' },
+      tag: '10LAB10CP001',
+      unit: 'bar',
+      legacyName: 'PT-101',
+      kks: { functionKey: 'LAB10', measuredQuantity: 'pressure' },
     });
     expect(result.catalog.get('REF-03', '10LAB10CP001')).toBeUndefined();
   });

@@ -38,7 +38,20 @@ describe('tariffs', () => {
     expect(new Set(grid.map((g) => `${g.weekday}/${g.hour}`)).size).toBe(168);
     const at = (weekday: number, hour: number) => grid.find((g) => g.weekday === weekday && g.hour === hour)!;
     expect([at(2, 5).band, at(2, 6).band, at(2, 21).band, at(2, 22).band]).toEqual(['night', 'day', 'day', 'night']);
-    expect(at(1, 12)).toEqual({ tariff: 't', site: 'S', time_zone: 'Europe/Berlin', currency: 'EUR', valid_from: '2024-01-01', valid_to: null, weekday: 1, hour: 12, band: 'day', price_per_kwh: 0.3, demand_charge_per_kw: null, tariffs_version: 'v1' });
+    expect(at(1, 12)).toEqual({
+      tariff: 't',
+      site: 'S',
+      time_zone: 'Europe/Berlin',
+      currency: 'EUR',
+      valid_from: '2024-01-01',
+      valid_to: null,
+      weekday: 1,
+      hour: 12,
+      band: 'day',
+      price_per_kwh: 0.3,
+      demand_charge_per_kw: null,
+      tariffs_version: 'v1',
+    });
     expect(meterRows(r.tariffs)).toEqual([{ site: 'S', tag: '30BBA10CE002', kind: 'register', rollover_at: 1e6, description: null, tariffs_version: 'v1' }]);
   });
 
@@ -58,7 +71,9 @@ describe('tariffs', () => {
 
   it('refuses overlapping periods of a site, a second time zone, and meters without a tariff', () => {
     const text = doc(
-      tariff({ tariff: 'a', validFrom: '2024-01-01', validTo: '2024-06-01' }) + '\n' + tariff({ tariff: 'b', validFrom: '2024-05-01', timeZone: 'Europe/Paris' }),
+      tariff({ tariff: 'a', validFrom: '2024-01-01', validTo: '2024-06-01' }) +
+        '\n' +
+        tariff({ tariff: 'b', validFrom: '2024-05-01', timeZone: 'Europe/Paris' }),
       '[{ site: S, tag: 30BBA10CE001, kind: power, rolloverAt: 5 }, { site: X, tag: 30BBA10CE002, kind: register }, { site: S, tag: 30BBA10CE001, kind: power }, { site: S, tag: "not a tag", kind: power }]',
     );
     expect(reasons(text)).toEqual([

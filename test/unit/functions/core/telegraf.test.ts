@@ -7,7 +7,12 @@ import { decodeReadingsMessage, formatProblem, toQuality, type ReadingsMessage }
 const now = new Date('2024-05-01T12:00:00Z');
 const T = Date.parse('2024-05-01T11:59:00.250Z');
 // What Telegraf's JSON serializer writes (keys sorted by Go's encoding/json), json_timestamp_units = "1ms".
-const metric = (fields: Record<string, unknown>, tags: Record<string, string> = {}, timestamp: unknown = T, name = 'opcua') => ({ fields, name, tags, timestamp });
+const metric = (fields: Record<string, unknown>, tags: Record<string, string> = {}, timestamp: unknown = T, name = 'opcua') => ({
+  fields,
+  name,
+  tags,
+  timestamp,
+});
 const body = (...metrics: unknown[]) => Buffer.from(JSON.stringify({ metrics }));
 const decode = (data: Uint8Array, attributes: Record<string, string> = { site: 'REF-01' }) => decodeReadingsMessage(data, attributes, now);
 const ok = (r: ReadingsMessage) => {
@@ -17,11 +22,15 @@ const ok = (r: ReadingsMessage) => {
 
 describe('Telegraf messages on the readings topic', () => {
   it('maps a batched message: KKS from field names, site from the attribute, OPC UA quality, ms time', () => {
-    const r = ok(decode(body(
-      metric({ '10LAB10CP001': 182.5, Quality: 'The operation succeeded. StatusGood (0x0)' }, { id: 'ns=2;s=p1', host: 'edge-1' }),
-      metric({ '10LAB10CT001': 81, Quality: 'StatusUncertainLastUsableValue (0x40900000)' }, { unit: 'degC' }, T + 1),
-      metric({ '10LAB10CF001': 3, Quality: 'StatusBadNodeIDUnknown (0x80340000)' }, {}, T + 2),
-    )));
+    const r = ok(
+      decode(
+        body(
+          metric({ '10LAB10CP001': 182.5, Quality: 'The operation succeeded. StatusGood (0x0)' }, { id: 'ns=2;s=p1', host: 'edge-1' }),
+          metric({ '10LAB10CT001': 81, Quality: 'StatusUncertainLastUsableValue (0x40900000)' }, { unit: 'degC' }, T + 1),
+          metric({ '10LAB10CF001': 3, Quality: 'StatusBadNodeIDUnknown (0x80340000)' }, {}, T + 2),
+        ),
+      ),
+    );
     expect(r.format).toBe('telegraf');
     expect(r.rejected).toEqual([]);
     expect(r.batches).toHaveLength(1);
@@ -36,10 +45,14 @@ describe('Telegraf messages on the readings topic', () => {
   });
 
   it('takes the KKS code from a kks tag, the site from a site tag, and splits sites into batches', () => {
-    const r = ok(decode(body(
-      metric({ value: 1.5, quality: 'good' }, { kks: '10 LAB10 CP001', site: 'REF-02' }, T, 'modbus'),
-      metric({ temperature: 20 }, { kks: '10LAB10CT001' }, T, 'mqtt_consumer'),
-    )));
+    const r = ok(
+      decode(
+        body(
+          metric({ value: 1.5, quality: 'good' }, { kks: '10 LAB10 CP001', site: 'REF-02' }, T, 'modbus'),
+          metric({ temperature: 20 }, { kks: '10LAB10CT001' }, T, 'mqtt_consumer'),
+        ),
+      ),
+    );
     expect(r.batches.map((b) => [b.site, b.readings.map((x) => x.tag)])).toEqual([
       ['REF-01', ['10LAB10CT001']],
       ['REF-02', ['10 LAB10 CP001']],
@@ -81,19 +94,26 @@ describe('Telegraf messages on the readings topic', () => {
 
   it('turns booleans into 1/0 and collapses an exact repeat (a value polled twice) into one reading', () => {
     const r = ok(decode(body(metric({ '10LAB10AA001': true }), metric({ '10LAB10AA001': true }), metric({ '10LAB10AA002': false }))));
-    expect(r.batches[0]!.readings.map((x) => [x.tag, x.value])).toEqual([['10LAB10AA001', 1], ['10LAB10AA002', 0]]);
+    expect(r.batches[0]!.readings.map((x) => [x.tag, x.value])).toEqual([
+      ['10LAB10AA001', 1],
+      ['10LAB10AA002', 0],
+    ]);
   });
 
   it('leaves out a metric or field that cannot be mapped, naming the field, and keeps the rest', () => {
-    const r = ok(decode(body(
-      metric({ '10LAB10CP001': 1 }),
-      metric({ pressure: 2 }),
-      metric({ '10LAB10CP002': 'high' }),
-      metric({ '10LAB10CP003': 3 }, {}, 'yesterday'),
-      metric({ '10LAB10CP004': 4, Quality: 'weird' }),
-      metric({ '10LAB10CP005': 5 }, {}, T + 3_600_000),
-      metric({ '10XYZ': 6 }),
-    )));
+    const r = ok(
+      decode(
+        body(
+          metric({ '10LAB10CP001': 1 }),
+          metric({ pressure: 2 }),
+          metric({ '10LAB10CP002': 'high' }),
+          metric({ '10LAB10CP003': 3 }, {}, 'yesterday'),
+          metric({ '10LAB10CP004': 4, Quality: 'weird' }),
+          metric({ '10LAB10CP005': 5 }, {}, T + 3_600_000),
+          metric({ '10XYZ': 6 }),
+        ),
+      ),
+    );
     expect(r.batches[0]!.readings.map((x) => x.tag)).toEqual(['10LAB10CP001']);
     const problems = r.rejected.map(formatProblem);
     expect(problems).toHaveLength(6);
@@ -119,7 +139,13 @@ describe('Telegraf messages on the readings topic', () => {
   });
 
   it('leaves a ReadingBatch exactly as parseBatch reads it, errors included', () => {
-    const batch = { batchId: 'b-1', site: 'REF-01', source: 'gw', sentAt: '2024-05-01T11:59:00Z', readings: [{ tag: '10LAB10CP001', ts: '2024-05-01T11:59:00Z', value: 1, quality: 'good' }] };
+    const batch = {
+      batchId: 'b-1',
+      site: 'REF-01',
+      source: 'gw',
+      sentAt: '2024-05-01T11:59:00Z',
+      readings: [{ tag: '10LAB10CP001', ts: '2024-05-01T11:59:00Z', value: 1, quality: 'good' }],
+    };
     const r = ok(decode(Buffer.from(JSON.stringify(batch)), {}));
     expect(r).toMatchObject({ format: 'reading-batch', batches: [batch], rejected: [] });
     const bad = decode(Buffer.from(JSON.stringify({ ...batch, site: 'a b' })));
@@ -128,6 +154,16 @@ describe('Telegraf messages on the readings topic', () => {
   });
 
   it('maps OPC UA StatusCodes by severity', () => {
-    expect([0, 0x40000000, 0x80000000, 0xc0000000, 'OK', 'Bad', '0x408F0000', 'x', 1.5].map(toQuality)).toEqual(['good', 'uncertain', 'bad', 'bad', 'good', 'bad', 'uncertain', undefined, undefined]);
+    expect([0, 0x40000000, 0x80000000, 0xc0000000, 'OK', 'Bad', '0x408F0000', 'x', 1.5].map(toQuality)).toEqual([
+      'good',
+      'uncertain',
+      'bad',
+      'bad',
+      'good',
+      'bad',
+      'uncertain',
+      undefined,
+      undefined,
+    ]);
   });
 });

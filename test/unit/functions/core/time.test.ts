@@ -15,10 +15,18 @@ const nearRfc3339 = fc
     minute: fc.integer({ min: 0, max: 60 }),
     second: fc.integer({ min: 0, max: 60 }),
     fraction: fc.option(fc.stringMatching(/^\d{0,10}$/)),
-    zone: fc.oneof(fc.constant('Z'), fc.constant('z'), fc.constant(''), fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 })).map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`)),
+    zone: fc.oneof(
+      fc.constant('Z'),
+      fc.constant('z'),
+      fc.constant(''),
+      fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 })).map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`),
+    ),
     separator: fc.constantFrom('T', 'T', 'T', ' ', 't'),
   })
-  .map((p) => `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}${p.separator}${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}${p.fraction === null ? '' : `.${p.fraction}`}${p.zone}`);
+  .map(
+    (p) =>
+      `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}${p.separator}${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}${p.fraction === null ? '' : `.${p.fraction}`}${p.zone}`,
+  );
 
 const calendarOk = (text: string) => {
   const [y, m, d] = [Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))];
@@ -26,7 +34,7 @@ const calendarOk = (text: string) => {
 };
 
 describe('parseRfc3339', () => {
-  it('accepts exactly what the schema pattern accepts on a real date, with Date.parse\'s value', () => {
+  it("accepts exactly what the schema pattern accepts on a real date, with Date.parse's value", () => {
     fc.assert(
       fc.property(fc.oneof(nearRfc3339, fc.string()), (text) => {
         const ms = parseRfc3339(text);

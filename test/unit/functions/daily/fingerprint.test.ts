@@ -82,7 +82,11 @@ describe('effectiveObjects', () => {
     const b = obj('b2');
     const target = compactedOf([a, b]);
     const c = obj('b3');
-    expect(effectiveObjects([marked(a, target), marked(b, target), c, target]).map((o) => o.name).sort()).toEqual([c.name, target.name].sort());
+    expect(
+      effectiveObjects([marked(a, target), marked(b, target), c, target])
+        .map((o) => o.name)
+        .sort(),
+    ).toEqual([c.name, target.name].sort());
     // Marked into a target that does not exist: the sources still hold the rows.
     expect(effectiveObjects([marked(a, target), b]).length).toBe(2);
   });

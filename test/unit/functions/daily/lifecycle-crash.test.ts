@@ -28,7 +28,10 @@ const isTarget = (n: string) => /\/compacted-[0-9a-f]{16}\.ndjson\.gz$/.test(n);
 function seeded(): { zone: MemoryRawZone; lines: string[] } {
   const zone = new MemoryRawZone();
   const lines: string[] = [];
-  for (const [site, count] of [['A', 70], ['B', 3]] as const) {
+  for (const [site, count] of [
+    ['A', 70],
+    ['B', 3],
+  ] as const) {
     for (let i = 0; i < count; i++) {
       const batch = [0, 1].map((k) => JSON.stringify({ site, tag: `T${k}`, ts: `${DAY}T00:${String(i % 60).padStart(2, '0')}:0${k}Z`, value: i * 10 + k }));
       lines.push(...batch);
@@ -46,7 +49,12 @@ function effectiveLines(zone: MemoryRawZone): { lines: string[]; fingerprint: st
     .map((n) => parseManifest(zone.objects.get(n)!.bytes.toString('utf8')))
     .filter((m) => m !== null);
   const marked = applyManifests(infos, manifests);
-  const lines = effectiveObjects(marked).flatMap((o) => gunzipSync(zone.objects.get(o.name)!.bytes).toString('utf8').split('\n').filter((l) => l !== ''));
+  const lines = effectiveObjects(marked).flatMap((o) =>
+    gunzipSync(zone.objects.get(o.name)!.bytes)
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l !== ''),
+  );
   return { lines: lines.sort(), fingerprint: dayFingerprint(marked) };
 }
 
@@ -61,7 +69,8 @@ function watched(zone: MemoryRawZone, lines: string[], fingerprint: string): { v
       } finally {
         const now = effectiveLines(zone);
         if (now.fingerprint !== fingerprint) violations.push(`fingerprint changed after ${op} ${String(args[0])}`);
-        if (JSON.stringify(now.lines) !== JSON.stringify(lines)) violations.push(`readings not exactly once after ${op} ${String(args[0])} (${now.lines.length} of ${lines.length})`);
+        if (JSON.stringify(now.lines) !== JSON.stringify(lines))
+          violations.push(`readings not exactly once after ${op} ${String(args[0])} (${now.lines.length} of ${lines.length})`);
       }
     };
   }
@@ -85,7 +94,12 @@ function context(zone: MemoryRawZone): DailyContext {
 /** One lifecycle run as the daily job makes it: list the day, plan against the loaded fingerprint, run. */
 async function run(zone: MemoryRawZone, loaded: string) {
   const { objects, work } = await listZoneDay(zone, DAY);
-  const plan = planLifecycle([{ day: DAY, objects, work: work.map((w) => w.name) }], () => loaded, { today: TODAY, coldlineAgeDays: 30, compactAgeDays: 0, maxCompactedBytes: 64 << 20 });
+  const plan = planLifecycle([{ day: DAY, objects, work: work.map((w) => w.name) }], () => loaded, {
+    today: TODAY,
+    coldlineAgeDays: 30,
+    compactAgeDays: 0,
+    maxCompactedBytes: 64 << 20,
+  });
   return runLifecycle(context(zone), plan);
 }
 
@@ -156,11 +170,15 @@ describe('lifecycle crash points (raw-zone port, in memory)', () => {
   it('on a 412 (the target was composed after the listing) checks it and finishes', async () => {
     const { zone, lines, fingerprint, plan, group } = await plannedSiteB();
     // Another run got there first: the same target, composed from the same sources, with its sums.
-    await zone.compose(group.sources.map((s) => s.name), group.target, {
-      contentType: 'application/x-ndjson',
-      contentEncoding: 'gzip',
-      metadata: { 'plantlake-sources-sum': group.sourcesSum, 'plantlake-sources-count': String(group.sourcesCount) },
-    });
+    await zone.compose(
+      group.sources.map((s) => s.name),
+      group.target,
+      {
+        contentType: 'application/x-ndjson',
+        contentEncoding: 'gzip',
+        metadata: { 'plantlake-sources-sum': group.sourcesSum, 'plantlake-sources-count': String(group.sourcesCount) },
+      },
+    );
     const { violations } = watched(zone, lines, fingerprint);
     const report = await runLifecycle(context(zone), plan);
     expect(report.errors).toEqual([]);
@@ -180,7 +198,11 @@ describe('lifecycle crash points (raw-zone port, in memory)', () => {
 
   it('never marks a source that reappears under its name with a new generation', () => {
     const source: RawObject = { name: `readings/dt=${DAY}/site=A/b1.ndjson.gz`, size: 10, generation: '7' };
-    const manifest = { version: 1 as const, target: `readings/dt=${DAY}/site=A/compacted-0000000000000000.ndjson.gz`, sources: [{ name: source.name, size: 10, generation: '6' }] };
+    const manifest = {
+      version: 1 as const,
+      target: `readings/dt=${DAY}/site=A/compacted-0000000000000000.ndjson.gz`,
+      sources: [{ name: source.name, size: 10, generation: '6' }],
+    };
     expect(applyManifests([source], [manifest])[0]!.metadata).toBeUndefined();
     expect(applyManifests([{ ...source, generation: '6' }], [manifest])[0]!.metadata).toEqual({ 'plantlake-compacted-into': manifest.target });
   });

@@ -62,7 +62,9 @@ describe('planLoads', () => {
     expect(plan.load).toEqual([]);
     expect(plan.skipped[0]?.reason).toMatch(/retention.*--past-retention/);
     expect(planLoads([d1], loaded, { today: '2024-03-31', retentionDays: 30, pastRetention: true }).load).toHaveLength(1);
-    expect(planLoads([d1], new Map(), { today: '2024-03-31', retentionDays: 30 }).load).toEqual([{ day: '2024-03-01', fingerprint: fp(d1), reason: 'never loaded' }]);
+    expect(planLoads([d1], new Map(), { today: '2024-03-31', retentionDays: 30 }).load).toEqual([
+      { day: '2024-03-01', fingerprint: fp(d1), reason: 'never loaded' },
+    ]);
   });
 });
 
@@ -96,7 +98,10 @@ describe('planLifecycle', () => {
   });
 
   it('does not compact Coldline objects, and skips a day already all in Coldline', () => {
-    const cold = listing('2024-03-01', old.objects.map((o) => ({ ...o, storageClass: 'COLDLINE' })));
+    const cold = listing(
+      '2024-03-01',
+      old.objects.map((o) => ({ ...o, storageClass: 'COLDLINE' })),
+    );
     expect(planLifecycle([cold], () => dayFingerprint(cold.objects), options).days).toEqual([]);
   });
 

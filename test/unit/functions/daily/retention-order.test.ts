@@ -6,7 +6,12 @@ import { dayFingerprint } from '../../../../functions/daily/fingerprint.ts';
 import { planLifecycle, planLoads, type DayListing } from '../../../../functions/daily/plan.ts';
 import { lineChecker } from '../../../../functions/daily/row-checks.ts';
 
-const obj = (day: string, file: string): LakeObject => ({ name: `readings/dt=${day}/site=A/${file}.ndjson.gz`, size: 100, md5Hash: `m-${day}-${file}`, storageClass: 'STANDARD' });
+const obj = (day: string, file: string): LakeObject => ({
+  name: `readings/dt=${day}/site=A/${file}.ndjson.gz`,
+  size: 100,
+  md5Hash: `m-${day}-${file}`,
+  storageClass: 'STANDARD',
+});
 const listing = (day: string, files: string[]): DayListing => ({ day, objects: files.map((f) => obj(day, f)) });
 
 describe('retention', () => {
@@ -51,7 +56,16 @@ describe('days BigQuery can hold', () => {
 describe('rows BigQuery can hold', () => {
   it('makes a leap-second row a bad row with its reason, so the rest of the day loads', () => {
     const check = lineChecker('readings', '2016-12-31', 'A');
-    const row = { site: 'A', tag: '10LAB10CP001', ts: '2016-12-31T23:59:59.999Z', value: 1, quality: 'good', unit: null, batch_id: 'b', ingested_at: '2017-01-01T00:00:01Z' };
+    const row = {
+      site: 'A',
+      tag: '10LAB10CP001',
+      ts: '2016-12-31T23:59:59.999Z',
+      value: 1,
+      quality: 'good',
+      unit: null,
+      batch_id: 'b',
+      ingested_at: '2017-01-01T00:00:01Z',
+    };
     expect(check(JSON.stringify(row)).ok).toBe(true);
     expect(check(JSON.stringify({ ...row, ts: '2016-12-31T23:59:60Z' }))).toEqual({
       ok: false,

@@ -12,6 +12,8 @@ describe('daily row checks setting', () => {
     expect(dailySettings({ ...BASE, [ROW_CHECKS_ENV]: 'always' }).rowChecks).toBe('always');
   });
   it('refuses anything else, naming the variable and the values', () => {
-    expect(() => dailySettings({ ...BASE, [ROW_CHECKS_ENV]: 'never' })).toThrow(/PLANTLAKE_DAILY_ROW_CHECKS must be on-refusal or always; got "never". Set it to one of those, or unset it for the default \(on-refusal\)/);
+    expect(() => dailySettings({ ...BASE, [ROW_CHECKS_ENV]: 'never' })).toThrow(
+      /PLANTLAKE_DAILY_ROW_CHECKS must be on-refusal or always; got "never". Set it to one of those, or unset it for the default \(on-refusal\)/,
+    );
   });
 });

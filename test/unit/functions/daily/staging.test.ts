@@ -24,7 +24,11 @@ function recorder(): { warehouse: Warehouse; calls: string[] } {
 describe('createStaging', () => {
   it('creates a pair on the first day, empties it before the next and at the end', async () => {
     const { warehouse, calls } = recorder();
-    const staging = createStaging(warehouse, '20240301T020000Z-ab', createLogger({}, () => {}));
+    const staging = createStaging(
+      warehouse,
+      '20240301T020000Z-ab',
+      createLogger({}, () => {}),
+    );
     await staging.prepare();
     await staging.prepare();
     await staging.release();
@@ -38,7 +42,12 @@ describe('createStaging', () => {
 
   it('moves to a fresh pair every N days', async () => {
     const { warehouse, calls } = recorder();
-    const staging = createStaging(warehouse, 'r', createLogger({}, () => {}), 2);
+    const staging = createStaging(
+      warehouse,
+      'r',
+      createLogger({}, () => {}),
+      2,
+    );
     const names: string[] = [];
     for (let day = 0; day < 5; day++) {
       await staging.prepare();
@@ -50,7 +59,11 @@ describe('createStaging', () => {
 
   it('does nothing at the end of a run that loaded no day', async () => {
     const { warehouse, calls } = recorder();
-    await createStaging(warehouse, 'r', createLogger({}, () => {})).release();
+    await createStaging(
+      warehouse,
+      'r',
+      createLogger({}, () => {}),
+    ).release();
     expect(calls).toEqual([]);
   });
 });

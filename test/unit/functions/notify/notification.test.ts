@@ -73,7 +73,10 @@ describe('webhook payloads', () => {
   });
 
   it('teams: an Adaptive Card message, as Teams Workflows webhooks take it', () => {
-    const p = webhookPayload('teams', t) as { type: string; attachments: { contentType: string; content: { type: string; body: { type: string; facts?: unknown[] }[] } }[] };
+    const p = webhookPayload('teams', t) as {
+      type: string;
+      attachments: { contentType: string; content: { type: string; body: { type: string; facts?: unknown[] }[] } }[];
+    };
     expect(p.type).toBe('message');
     expect(p.attachments[0]!.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(p.attachments[0]!.content.type).toBe('AdaptiveCard');
@@ -87,7 +90,21 @@ describe('e-mail log entry', () => {
     const e = notificationEntry(active, t, { entry, environment: 'prod', recipients: ['ops@example.com'], throttledBefore: 0 });
     expect(e.severity).toBe('CRITICAL');
     expect(e.message).toBe(t.text);
-    expect(e.fields).toMatchObject({ event: 'alarm.notification', eventId: active.eventId, site: 'PWR-01', tag: '10LAB10CP001', condition: 'HH', transition: 'active', priority: 'critical', value: 212.34567, limit: 210, unit: 'bar', description: 'Feedwater pump A discharge pressure', area: 'boiler house', recipients: ['ops@example.com'] });
+    expect(e.fields).toMatchObject({
+      event: 'alarm.notification',
+      eventId: active.eventId,
+      site: 'PWR-01',
+      tag: '10LAB10CP001',
+      condition: 'HH',
+      transition: 'active',
+      priority: 'critical',
+      value: 212.34567,
+      limit: 210,
+      unit: 'bar',
+      description: 'Feedwater pump A discharge pressure',
+      area: 'boiler house',
+      recipients: ['ops@example.com'],
+    });
     const sev = (priority: AlarmEvent['priority'], transition: AlarmEvent['transition'] = 'active') =>
       notificationEntry({ ...active, priority, transition }, t, { entry: undefined, environment: 'x', recipients: [], throttledBefore: 0 }).severity;
     expect([sev('high'), sev('medium'), sev('low'), sev('critical', 'cleared')]).toEqual(['ERROR', 'WARNING', 'NOTICE', 'NOTICE']);

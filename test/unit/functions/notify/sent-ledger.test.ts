@@ -40,6 +40,8 @@ describe('sent ledger decisions', () => {
   });
 
   it('one flat object per site, tag and condition, whatever the KKS code holds', () => {
-    expect(ledgerObjectName({ site: 'REF-01', tag: '=10 LAB10 CP001', condition: 'HH' })).toBe('notify/sent/site=REF-01/tag=%3D10%20LAB10%20CP001/condition=HH.json');
+    expect(ledgerObjectName({ site: 'REF-01', tag: '=10 LAB10 CP001', condition: 'HH' })).toBe(
+      'notify/sent/site=REF-01/tag=%3D10%20LAB10%20CP001/condition=HH.json',
+    );
   });
 });

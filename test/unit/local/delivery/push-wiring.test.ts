@@ -20,7 +20,11 @@ describe('push body → Functions Framework → envelope', () => {
       { id: '1234', data, attributes, publishTime: new Date('2024-05-01T12:00:00.123Z'), orderingKey: 'S/10LAB10CP001', deliveryAttempt: 3 },
       'projects/p/subscriptions/alerts-notify',
     );
-    const res = await fetch(`${served.url}${pushPath('p', 'alerts')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${served.url}${pushPath('p', 'alerts')}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, event: seen[0], body };
   }
 
@@ -40,7 +44,11 @@ describe('push body → Functions Framework → envelope', () => {
       deliveryAttempt: 3,
     });
     expect(status).toBe(204);
-    expect(event).toMatchObject({ type: 'google.cloud.pubsub.topic.v1.messagePublished', source: '//pubsub.googleapis.com/projects/p/topics/alerts', id: '1234' });
+    expect(event).toMatchObject({
+      type: 'google.cloud.pubsub.topic.v1.messagePublished',
+      source: '//pubsub.googleapis.com/projects/p/topics/alerts',
+      id: '1234',
+    });
     const r = readPubSubEvent(event);
     expect(r.ok && r.message.data.toString()).toBe('{"a":1}');
     expect(r.ok && r.message.attributes).toEqual({ site: 'S' });
@@ -50,7 +58,10 @@ describe('push body → Functions Framework → envelope', () => {
     const { event } = await roundTrip(Buffer.alloc(0), { only: 'attributes' });
     expect(event).toMatchObject({ subscription: 'projects/p/subscriptions/alerts-notify', message: { messageId: '1234' } });
     const r = readPubSubEvent(event);
-    expect(r).toMatchObject({ ok: true, message: { messageId: '1234', attributes: { only: 'attributes' }, orderingKey: 'S/10LAB10CP001', deliveryAttempt: 3 } });
+    expect(r).toMatchObject({
+      ok: true,
+      message: { messageId: '1234', attributes: { only: 'attributes' }, orderingKey: 'S/10LAB10CP001', deliveryAttempt: 3 },
+    });
     expect(r.ok && r.message.data.byteLength).toBe(0);
   });
 
