@@ -1,6 +1,7 @@
 // The daily job's production path: BigQuery loads a day's objects from gs:// and the job reads no
 // object; only a refused row or a row off its folder's day sends the day to the checked path,
 // which reads its objects and names each bad line (stage-direct.ts, day-reader.ts).
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestLake, dayRows, expectedRows, publish, putObject, rowKeys, series, type TestLake } from './lake.ts';
 import type { ReadingRow } from '../../../../schemas/rows.ts';
@@ -90,5 +91,40 @@ describe('daily load straight from gs://', () => {
     expect(report.days.map((d) => [d.day, d.status, d.rowsIn, d.rowsKept])).toEqual([[D1, 'succeeded', 360, 360]]);
     expect(report.timings.read).toBeGreaterThan(0);
     expect(await dayRows(lake, D1)).toEqual(rowKeys(expectedRows(published)));
+  });
+
+  it('reloads a compacted day from its composed objects straight from gs:// when a late batch arrives', async () => {
+    const late: ReadingRow[] = [];
+    for (const b of series('B', `${D1}T12:00:00Z`, 20, { perBatch: 20, batchPrefix: 'B-late' })) late.push(...(await publish(lake.raw, b)));
+    const [objects] = await lake.raw.getFiles({ prefix: `readings/dt=${D1}/` });
+    expect(objects.filter((o) => o.name.includes('/compacted-')).length).toBeGreaterThan(0);
+    const before = lake.logs.length;
+    const report = await lake.run({ mode: 'daily', from: D1, to: D1 }, NOW);
+    expect(report.days.map((d) => [d.day, d.status, d.rowsKept])).toEqual([[D1, 'succeeded', 380]]);
+    expect(lake.logs.slice(before).some((l) => CHECKED.test(l))).toBe(false);
+    published.push(...late);
+    expect(await dayRows(lake, D1)).toEqual(rowKeys(expectedRows(published)));
+  });
+
+  it('checks a day line by line when its composed objects stage fewer readings than the day already holds (a short read)', async () => {
+    const [objects] = await lake.raw.getFiles({ prefix: `readings/dt=${D1}/site=A/` });
+    const composed = objects.find((o) => o.name.includes('/compacted-'))!;
+    const [[bytes], [meta]] = await Promise.all([composed.download(), composed.getMetadata()]);
+    // What a reader that stops after the first gzip member would see: the object's first lines only.
+    // (The client may have inflated it already: gzip content-encoding is served decompressed.)
+    const text = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes).toString() : bytes.toString();
+    const firstLines = text.split('\n').slice(0, 10).join('\n') + '\n';
+    await composed.save(gzipSync(firstLines), {
+      resumable: false,
+      metadata: { contentType: meta.contentType, contentEncoding: 'gzip', metadata: meta.metadata },
+    });
+    // The compacted object still counts for its sources (its metadata says so), so the day changes
+    // only when something new lands for it: a late batch sends it back to the load.
+    for (const b of series('B', `${D1}T13:00:00Z`, 4, { perBatch: 4, batchPrefix: 'B-later' })) await publish(lake.raw, b);
+    const before = lake.logs.length;
+    const report = await lake.run({ mode: 'daily', from: D1, to: D1 }, NOW);
+    expect(report.days.map((d) => [d.day, d.status])).toEqual([[D1, 'succeeded']]);
+    expect(lake.logs.slice(before).some((l) => CHECKED.test(l) && l.includes('read short'))).toBe(true);
+    expect(report.timings.read).toBeGreaterThan(0);
   });
 });
