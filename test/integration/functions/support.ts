@@ -2,7 +2,9 @@
 // batches, log capture, and polling for eventually-visible results (objects, webhook calls).
 import type { Bucket } from '@google-cloud/storage';
 import type { Clients } from '../../../functions/adapters/clients.ts';
+import { createLogger } from '../../../functions/adapters/log.ts';
 import { readGzipNdjson } from '../../../functions/adapters/raw-objects.ts';
+import { createDetect, type DetectHandler, type DetectOptions } from '../../../functions/detect/detect.ts';
 import { pipelineNames, provision, type PipelineNames } from '../../../local/provision.ts';
 import { clients as sharedClients, uniqueName } from '../../harness/emulators.ts';
 import messagePublishedExample from '../../fixtures/cloudevents/structured/pubsub/MessagePublishedData.json' with { type: 'json' };
@@ -31,6 +33,27 @@ export async function testPipeline(prefix: string, options: { clients?: Clients;
     ),
   );
   return { clients: c, names, raw: c.storage.bucket(names.buckets.raw), config: c.storage.bucket(names.buckets.config) };
+}
+
+/**
+ * A detect instance on the test pipeline's buckets and topics, its log lines into `sink`. Rules
+ * are re-read on every batch unless `rulesCheckEveryMs` says otherwise.
+ */
+export function detectOn(
+  p: TestPipeline,
+  sink: (line: string) => void,
+  options: Partial<Pick<DetectOptions, 'rulesCheckEveryMs' | 'stateShards'>> = {},
+): DetectHandler {
+  return createDetect({
+    storage: p.clients.storage,
+    pubsub: p.clients.pubsub,
+    rawBucket: p.names.buckets.raw,
+    configBucket: p.names.buckets.config,
+    alertsTopic: p.names.topics.alerts,
+    log: createLogger({ function: 'detect', environment: 'test' }, sink),
+    rulesCheckEveryMs: 0,
+    ...options,
+  });
 }
 
 /** Collects the functions' structured log lines instead of printing them. */

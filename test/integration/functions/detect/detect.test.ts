@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, Subscription } from '@google-cloud/pubsub';
 import { emptyState, evaluate, OBJECTS, parseBatch, parseRules, deserializeState, type AlarmEvent } from '../../../../functions/core/index.ts';
 import { createAlarmStateStore } from '../../../../functions/adapters/alarm-state-store.ts';
-import { createLogger } from '../../../../functions/adapters/log.ts';
-import { createDetect, type DetectHandler } from '../../../../functions/detect/detect.ts';
+import type { DetectHandler } from '../../../../functions/detect/detect.ts';
 import { writeOutbox } from '../../../../functions/adapters/deliver-outbox.ts';
 import { makeOutbox } from '../../../../functions/core/alarm-outbox.ts';
 import { uniqueName } from '../../../harness/emulators.ts';
-import { batch, json, logCapture, messagePublished, objectNames, readGzipNdjson, testPipeline, waitFor, type TestPipeline } from '../support.ts';
+import { batch, detectOn, json, logCapture, messagePublished, objectNames, readGzipNdjson, testPipeline, waitFor, type TestPipeline } from '../support.ts';
 
 const rules = (version: string, h: number) => `
 version: "${version}"
@@ -28,16 +27,7 @@ describe('detect', () => {
   const logs = logCapture();
   let seq = 0;
 
-  const instance = (): DetectHandler =>
-    createDetect({
-      storage: p.clients.storage,
-      pubsub: p.clients.pubsub,
-      rawBucket: p.names.buckets.raw,
-      configBucket: p.names.buckets.config,
-      alertsTopic: p.names.topics.alerts,
-      log: createLogger({ function: 'detect', environment: 'test' }, logs.sink),
-      rulesCheckEveryMs: 0,
-    });
+  const instance = (): DetectHandler => detectOn(p, logs.sink);
   const event = (body: unknown) => messagePublished(json(body), { messageId: `m-${++seq}` });
   const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
   const lakeEvents = async (site: string) => {

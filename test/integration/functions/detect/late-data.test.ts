@@ -5,12 +5,23 @@
 // the same readings delivered live.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OBJECTS } from '../../../../functions/core/index.ts';
-import { createLogger } from '../../../../functions/adapters/log.ts';
-import { createDetect, type DetectHandler } from '../../../../functions/detect/detect.ts';
+import type { DetectHandler } from '../../../../functions/detect/detect.ts';
 import { startLocalFunctions, type LocalFunctions } from '../../../../local/functions/pipeline.ts';
 import { Gateway } from '../../../../cli/gateway.ts';
 import { sitePublisher } from '../../../../cli/site-publisher.ts';
-import { batch, json, logCapture, messagePublished, objectNames, readGzipNdjson, testPipeline, waitFor, type Reading, type TestPipeline } from '../support.ts';
+import {
+  batch,
+  detectOn,
+  json,
+  logCapture,
+  messagePublished,
+  objectNames,
+  readGzipNdjson,
+  testPipeline,
+  waitFor,
+  type Reading,
+  type TestPipeline,
+} from '../support.ts';
 
 const TAG = '10LAB10CT001';
 const RULES = `
@@ -35,16 +46,7 @@ describe('late data and delivery order', () => {
   let p: TestPipeline;
   const logs = logCapture();
   let seq = 0;
-  const instance = (): DetectHandler =>
-    createDetect({
-      storage: p.clients.storage,
-      pubsub: p.clients.pubsub,
-      rawBucket: p.names.buckets.raw,
-      configBucket: p.names.buckets.config,
-      alertsTopic: p.names.topics.alerts,
-      log: createLogger({ function: 'detect', environment: 'test' }, logs.sink),
-      rulesCheckEveryMs: 0,
-    });
+  const instance = (): DetectHandler => detectOn(p, logs.sink);
   const event = (body: unknown, messageId = `m-${++seq}`) => messagePublished(json(body), { messageId });
   const history = async (site: string): Promise<EventRow[]> => {
     const names = (await objectNames(p.raw, OBJECTS.alarmEventsPrefix)).filter((n) => n.includes(`/site=${site}/`));

@@ -2,24 +2,14 @@
 // tag's latest value, alarms as they rise and clear, nothing lost when instances race.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserializeSnapshot, OBJECTS } from '../../../../functions/core/index.ts';
-import { createLogger } from '../../../../functions/adapters/log.ts';
-import { createDetect, type DetectHandler } from '../../../../functions/detect/detect.ts';
-import { batch, json, logCapture, messagePublished, testPipeline, type TestPipeline } from '../support.ts';
+import type { DetectHandler } from '../../../../functions/detect/detect.ts';
+import { batch, detectOn, json, logCapture, messagePublished, testPipeline, type TestPipeline } from '../support.ts';
 
 describe('detect: live snapshot', () => {
   let p: TestPipeline;
   const logs = logCapture();
   let seq = 0;
-  const instance = (): DetectHandler =>
-    createDetect({
-      storage: p.clients.storage,
-      pubsub: p.clients.pubsub,
-      rawBucket: p.names.buckets.raw,
-      configBucket: p.names.buckets.config,
-      alertsTopic: p.names.topics.alerts,
-      log: createLogger({ function: 'detect', environment: 'test' }, logs.sink),
-      rulesCheckEveryMs: 0,
-    });
+  const instance = (): DetectHandler => detectOn(p, logs.sink);
   const event = (body: unknown) => messagePublished(json(body), { messageId: `m-${++seq}` });
   const secondsAgo = (s: number) => new Date(Date.now() - s * 1000).toISOString();
   const snapshot = async (site: string) => {

@@ -6,9 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deserializeState, emptyState, evaluate, OBJECTS, parseBatch, parseRules, splitByShard, type AlarmState } from '../../../../functions/core/index.ts';
 import { createLogger } from '../../../../functions/adapters/log.ts';
-import { createDetect, type DetectHandler } from '../../../../functions/detect/detect.ts';
+import type { DetectHandler } from '../../../../functions/detect/detect.ts';
 import { createSweep } from '../../../../functions/sweep/sweep.ts';
-import { batch, json, logCapture, messagePublished, objectNames, readGzipNdjson, testPipeline, type Reading, type TestPipeline } from '../support.ts';
+import { batch, detectOn, json, logCapture, messagePublished, objectNames, readGzipNdjson, testPipeline, type Reading, type TestPipeline } from '../support.ts';
 
 const SHARDS = 32;
 const TAGS = Array.from({ length: 2000 }, (_, i) => `10LAB${String(10 + Math.floor(i / 100)).padStart(2, '0')}CP${String(i % 100).padStart(3, '0')}`);
@@ -25,17 +25,7 @@ describe('sharded alarm state', () => {
       site,
       TAGS.map((tag, i): Reading => ({ tag, ts: new Date(t0 + k * 1000).toISOString(), value: (i + k) % 250 === 0 ? 150 : 50, quality: 'good' })),
     );
-  const detectWith = (stateShards: number): DetectHandler =>
-    createDetect({
-      storage: p.clients.storage,
-      pubsub: p.clients.pubsub,
-      rawBucket: p.names.buckets.raw,
-      configBucket: p.names.buckets.config,
-      alertsTopic: p.names.topics.alerts,
-      log: createLogger({ function: 'detect', environment: 'test' }, logs.sink),
-      rulesCheckEveryMs: 60_000,
-      stateShards,
-    });
+  const detectWith = (stateShards: number): DetectHandler => detectOn(p, logs.sink, { rulesCheckEveryMs: 60_000, stateShards });
   const stateOf = async (name: string): Promise<AlarmState> => {
     const [bytes] = await p.raw.file(name).download();
     const loaded = deserializeState(bytes.toString());
