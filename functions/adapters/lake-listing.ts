@@ -1,6 +1,7 @@
 // Listing the raw zone for the daily job: which days exist (one delimiter listing per kind, so a
 // lake of years costs a few pages, not a walk over every object), then the objects of one day.
 import type { Bucket, File } from '@google-cloud/storage';
+import { rawObject } from './gcs-raw-zone.ts';
 import { COMPACTION_META, isDay, KIND_PREFIX, parseObjectName, type LakeObject, type ObjectKind } from '../core/lake-paths.ts';
 
 const COMPACTION_KEYS: ReadonlySet<string> = new Set(Object.values(COMPACTION_META));
@@ -55,21 +56,7 @@ export async function listDayObjects(bucket: Bucket, day: string, kinds: readonl
   return { objects, ignored };
 }
 
+/** Only compaction's keys of the custom metadata: the plan never reads land's (messageId, source, contentSha256), and they are a third of an object's memory (README, daily run at scale). */
 export function toLakeObject(file: File): LakeObject {
-  const m = file.metadata;
-  const custom = (m.metadata ?? {}) as Record<string, unknown>;
-  return {
-    name: file.name,
-    size: Number(m.size ?? 0),
-    md5Hash: m.md5Hash,
-    crc32c: m.crc32c,
-    storageClass: m.storageClass,
-    // Only compaction's keys: the plan never reads land's (messageId, source, contentSha256), and
-    // they are a third of an object's memory (README, daily run at scale).
-    metadata: Object.fromEntries(
-      Object.entries(custom)
-        .filter(([k]) => COMPACTION_KEYS.has(k))
-        .map(([k, v]) => [k, v === null || v === undefined ? undefined : String(v)]),
-    ),
-  };
+  return rawObject(file, COMPACTION_KEYS);
 }

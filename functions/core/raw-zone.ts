@@ -2,19 +2,10 @@
 // crash point between them) is plain code over this interface. The Cloud Storage adapter is
 // functions/adapters/gcs-raw-zone.ts; the unit tests drive the same code through an in-memory
 // implementation that can be told to fail at any step. Pure: types only, no cloud client.
+import type { LakeObject } from './lake-paths.ts';
 
-/** What a listing says about one object. */
-export interface RawObject {
-  readonly name: string;
-  /** Stored (gzip) bytes. */
-  readonly size: number;
-  /** base64 MD5 of the stored bytes; absent on composite objects. */
-  readonly md5Hash?: string | undefined;
-  /** base64 CRC32C (big-endian) of the stored bytes; Cloud Storage always has it. */
-  readonly crc32c?: string | undefined;
-  readonly storageClass?: string | undefined;
-  /** Custom metadata; which keys a listing keeps is the caller's choice (memory). */
-  readonly metadata?: Readonly<Record<string, string | undefined>> | undefined;
+/** What a listing says about one object: a LakeObject, with what a precondition and compose need. */
+export interface RawObject extends LakeObject {
   /** Object generation (a number as text); what a precondition names. */
   readonly generation?: string | undefined;
   /** Composite objects: how many non-composite components they hold. */
