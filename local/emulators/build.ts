@@ -2,20 +2,17 @@
 // only when the Go sources or go.mod/go.sum change (a stamp holds their hash), and Go's own build
 // cache makes a rebuild after a source change take seconds. A cold build compiles about a
 // thousand packages (the BigQuery emulator's SQL engine is most of it), so it shows progress.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
+import { checkGo, goBuild, isStampCurrent, writeStamp } from '../go-build.ts';
 import { repoRoot } from '../repo-root.ts';
 
 const sourceDir = join(repoRoot, 'emulators');
 const cacheDir = join(repoRoot, '.cache', 'emulators');
 export const binaryPath = join(cacheDir, 'plantlake-emulators');
 const stampPath = join(cacheDir, 'stamp');
-
-/** Go 1.25 or later; older toolchains cannot build the pinned modules. */
-const MIN_GO = [1, 25] as const;
 
 function sourceHash(): string {
   const hash = createHash('sha256');
@@ -28,23 +25,7 @@ function sourceHash(): string {
 }
 
 export function isBuildCurrent(): boolean {
-  return existsSync(binaryPath) && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === sourceHash();
-}
-
-function checkGo(): void {
-  const probe = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      'Go was not found on the PATH. The local emulators are built from Go modules: install Go ' +
-        `${MIN_GO.join('.')} or later (https://go.dev/doc/install) and run the command again.`,
-    );
-  }
-  const version = probe.stdout.trim();
-  const match = /^go(\d+)\.(\d+)/.exec(version);
-  const [major, minor] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
-  if (major < MIN_GO[0] || (major === MIN_GO[0] && minor < MIN_GO[1])) {
-    throw new Error(`Go ${version} is too old to build the emulators: install Go ${MIN_GO.join('.')} or later.`);
-  }
+  return isStampCurrent(binaryPath, stampPath, sourceHash());
 }
 
 export interface BuildResult {
@@ -56,65 +37,23 @@ export interface BuildResult {
 /** Builds the emulator binary if it is missing or stale. Progress goes to stderr. */
 export async function buildEmulators(options: { force?: boolean; quiet?: boolean } = {}): Promise<BuildResult> {
   if (!options.force && isBuildCurrent()) return { built: false, seconds: 0, packagesCompiled: 0 };
-  checkGo();
+  checkGo('The local emulator stack');
   mkdirSync(cacheDir, { recursive: true });
   const started = Date.now();
   const deps = spawnSync('go', ['list', '-deps', '.'], { cwd: sourceDir, encoding: 'utf8' });
-  const total = deps.status === 0 ? deps.stdout.split('\n').filter(Boolean).length : 1000;
-
-  const bar = options.quiet
-    ? undefined
-    : new cliProgress.SingleBar(
-        {
-          format: 'building emulators |{bar}| {value}/{total} packages compiled, {duration_formatted}',
-          stream: process.stderr,
-          noTTYOutput: true,
-          notTTYSchedule: 15_000,
-          hideCursor: true,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-  if (!options.quiet) {
-    process.stderr.write(
+  const packagesCompiled = await goBuild({
+    label: 'building emulators',
+    intro:
       'Building the emulator stack (Go). The first build takes a few minutes and up to 6 GB of memory;\n' +
-        "Go's build cache makes later builds take seconds.\n",
-    );
-  }
-  bar?.start(total, 0);
-
-  let compiled = 0;
-  const stderrTail: string[] = [];
-  const code = await new Promise<number>((resolvePromise, reject) => {
-    const child = spawn('go', ['build', '-v', '-trimpath', '-o', binaryPath, '.'], {
-      cwd: sourceDir,
-      env: { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let pending = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        // `go build -v` names each package as it compiles; anything else is an error message.
-        if (/^[\w.-]+(\/[\w.~-]+)*$/.test(line.trim())) compiled++;
-        else if (line.trim()) stderrTail.push(line);
-        if (stderrTail.length > 40) stderrTail.shift();
-      }
-      bar?.update(Math.min(compiled, total));
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolvePromise(status ?? 1));
+      "Go's build cache makes later builds take seconds.\n",
+    cwd: sourceDir,
+    args: ['build', '-v', '-trimpath', '-o', binaryPath, '.'],
+    env: { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
+    total: deps.status === 0 ? deps.stdout.split('\n').filter(Boolean).length : 1000,
+    what: 'the emulators',
+    failHint: 'Check that the Go module proxy is reachable (go env GOPROXY) and that the machine has about 6 GB of free memory.',
+    quiet: options.quiet,
   });
-  bar?.update(total);
-  bar?.stop();
-  if (code !== 0) {
-    throw new Error(
-      `Building the emulators failed (go build exited with ${code}):\n${stderrTail.join('\n')}\n` +
-        'Check that the Go module proxy is reachable (go env GOPROXY) and that the machine has about 6 GB of free memory.',
-    );
-  }
-  writeFileSync(stampPath, sourceHash());
-  return { built: true, seconds: (Date.now() - started) / 1000, packagesCompiled: compiled };
+  writeStamp(stampPath, sourceHash());
+  return { built: true, seconds: (Date.now() - started) / 1000, packagesCompiled };
 }
