@@ -28,7 +28,7 @@ import type { AlarmState, TagState } from '../../schemas/alarm-state.ts';
 import type { ReadingBatch } from '../../schemas/reading-batch.ts';
 import { compareFacts, makeEvent, type EventFacts } from './alarm-events.ts';
 import { preparedReadings } from './batch.ts';
-import { setCondition, stepCondition } from './condition-step.ts';
+import { removeCondition, setCondition, stepCondition } from './condition-step.ts';
 import { bandEdge, learn, zScore } from './ewma.ts';
 import { byTag, copyState, freshState, indexOf, positionOf, shareIndex, type StateIndex } from './tag-states.ts';
 import type { CompiledRules, ResolvedRule, StatSettings } from './rules.ts';
@@ -317,7 +317,7 @@ class Engine {
     const state = position === -1 ? current : this.own(position);
     for (const c of orphans ?? []) {
       if (state.conditions[c]!.active) this.emit(state, rule, c, 'cleared', state.lastGood, null, state.ts);
-      delete state.conditions[c];
+      removeCondition(state, c);
     }
     if (staleChanges) {
       const stale = state.conditions.STALE === undefined;

@@ -8,14 +8,17 @@ export function freshState(tag: string): TagState {
   return { tag, ts: Number.NEGATIVE_INFINITY, lastGood: null, lastGoodTs: null, conditions: {}, stat: null };
 }
 
-/** A private copy to change; what it shares (condition entries) is never mutated. */
+/**
+ * A private copy to change. It shares the conditions object, which is never mutated (a change
+ * replaces it, condition-step.ts), so only a reading that changes a condition copies one.
+ */
 export function copyState(state: TagState): TagState {
   return {
     tag: state.tag,
     ts: state.ts,
     lastGood: state.lastGood,
     lastGoodTs: state.lastGoodTs,
-    conditions: { ...state.conditions },
+    conditions: state.conditions,
     stat: state.stat === null ? null : { ...state.stat },
   };
 }

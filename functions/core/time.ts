@@ -13,11 +13,17 @@ const DAY_MS = 86_400_000;
  */
 export function parseRfc3339(text: string): number {
   if (text.length === 24 && text.charCodeAt(19) === 46 && text.charCodeAt(23) === 90) {
-    const ms = parseCanonical(text);
-    if (!Number.isNaN(ms)) return ms; // else the general reader decides (and says NaN too, or reads a leap second)
+    const msOfDay = parseCanonical(text);
+    if (msOfDay >= 0) return canonicalDay * DAY_MS + msOfDay; // else the general reader decides (and says NaN too, or reads a leap second)
   }
   return parseGeneral(text);
 }
+
+// The day (since the epoch) of the last canonical time read. parseCanonical is too large to be
+// inlined: returning the epoch ms (a double) from it would allocate a heap number per reading,
+// while its day here and its ms of the day as the result are small integers, and this small
+// function, inlined into its callers, adds them up unboxed.
+let canonicalDay = 0;
 
 // The month of the last canonical time read: readings of a batch share it, so its day number is
 // computed once (daysFromCivil of the 1st) rather than per reading.
@@ -26,11 +32,12 @@ let lastMonthDays = 0;
 
 /**
  * `YYYY-MM-DDTHH:MM:SS.sssZ`, the form Date#toISOString and most gateways write: fixed offsets,
- * no loops. NaN for anything else in that shape, including a leap second (parseGeneral reads it).
+ * no loops. The ms of the day, its day in canonicalDay; -1 for anything else in that shape,
+ * including a leap second (parseGeneral reads it).
  */
 function parseCanonical(text: string): number {
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58)
-    return NaN;
+    return -1;
   // Written out, not as helper calls: a call per digit exceeds what the JIT inlines here.
   const y0 = text.charCodeAt(0) - 48,
     y1 = text.charCodeAt(1) - 48,
@@ -69,20 +76,21 @@ function parseCanonical(text: string): number {
     f1 >>> 0 > 9 ||
     f2 >>> 0 > 9
   )
-    return NaN;
+    return -1;
   const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
   const month = mo0 * 10 + mo1;
   const day = d0 * 10 + d1;
   const hour = h0 * 10 + h1;
   const minute = mi0 * 10 + mi1;
   const second = s0 * 10 + s1;
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59)) return -1;
   const key = year * 16 + month;
   if (key !== lastMonthKey) {
     lastMonthKey = key;
     lastMonthDays = daysFromCivil(year, month, 1);
   }
-  return (lastMonthDays + day - 1) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + f0 * 100 + f1 * 10 + f2;
+  canonicalDay = lastMonthDays + day - 1;
+  return ((hour * 60 + minute) * 60 + second) * 1000 + f0 * 100 + f1 * 10 + f2;
 }
 
 /** Any strict RFC 3339 form (see parseRfc3339); exported for the tests that hold the fast path to it. */
