@@ -24,7 +24,13 @@ describe('land through a storage outage', () => {
     // Redelivery after 200 ms, 400 ms, … up to 1 s: ten attempts span about 7 s.
     p = await testPipeline('outage', { clients, retryBackoffMs: [200, 1000] });
     // Room for every message at once, so each meets the outage within its first attempts.
-    fns = await startLocalFunctions({ clients, names: p.names, functions: ['land'], logSink: logs.sink, delivery: { log: (line) => void bridge.push(line), concurrency: 16 } });
+    fns = await startLocalFunctions({
+      clients,
+      names: p.names,
+      functions: ['land'],
+      logSink: logs.sink,
+      delivery: { log: (line) => void bridge.push(line), concurrency: 16 },
+    });
     // The Functions Framework prints each thrown error's stack (Cloud Logging picks it up in
     // production); here the structured log lines are what the test reads.
     vi.spyOn(console, 'error').mockImplementation(() => {});
