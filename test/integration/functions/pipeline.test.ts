@@ -72,6 +72,9 @@ describe('readings → detect → alerts → notify → webhook', () => {
   const t0 = Date.now() - 20 * 60_000;
   const at = (minute: number) => new Date(t0 + minute * 60_000).toISOString();
   let n = 0;
+  /** Waits until notify has answered every alert detect published so far, so its webhook calls are all in. */
+  const notifyCaughtUp = () =>
+    waitFor('notify to handle every alert', async () => fns.deliveries.notify!.stats.delivered >= new Set(alerts.map((m) => m.id)).size);
   /** Publishes one batch and waits until detect has evaluated it (a gateway sends a batch every few seconds). */
   async function send(minute: number, value: number): Promise<void> {
     const id = await readings.publishMessage({ data: json(batch(`e2e-${++n}`, SITE, [{ tag: TAG, ts: at(minute), value, quality: 'good' }])) });
@@ -122,6 +125,7 @@ describe('readings → detect → alerts → notify → webhook', () => {
     await send(6, 170); // cleared
     await waitFor('4 alerts', async () => alerts.length >= 4);
     await waitFor('3 webhook messages', async () => hook.received.length >= 3);
+    await notifyCaughtUp();
     await new Promise((r) => setTimeout(r, 300)); // nothing more arrives
     expect(alerts).toHaveLength(4);
     expect(hook.received).toHaveLength(3);
@@ -158,11 +162,12 @@ describe('readings → detect → alerts → notify → webhook', () => {
     // Within the throttle window of the H alarm at minute 5, yet told: late activations are not held back.
     expect(text).toContain('*LATE · HIGH · H active');
     expect(text).toMatch(/happened at .* UTC, reported \d+ min later \(found in late data/);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(hook.received).toHaveLength(before + 1);
     // The watching subscription gets the alerts on its own, independently of notify's.
     const lateAlerts = () => alerts.map((m) => JSON.parse(m.data.toString()) as Record<string, unknown>).filter((e) => e.late === true);
     const late = await waitFor('both late alerts on the watching subscription', async () => lateAlerts().length >= 2 && lateAlerts());
+    await notifyCaughtUp();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hook.received).toHaveLength(before + 1);
     expect(late.map((e) => [e.condition, e.transition, e.readingTs])).toEqual([
       ['H', 'active', at(6.5)],
       ['H', 'cleared', at(7)],
