@@ -72,6 +72,9 @@ describe('readings → detect → alerts → notify → webhook', () => {
   const t0 = Date.now() - 20 * 60_000;
   const at = (minute: number) => new Date(t0 + minute * 60_000).toISOString();
   let n = 0;
+  /** Waits until notify has answered every alert detect published so far, so its webhook calls are all in. */
+  const notifyCaughtUp = () =>
+    waitFor('notify to handle every alert', async () => fns.deliveries.notify!.stats.delivered >= new Set(alerts.map((m) => m.id)).size);
   /** Publishes one batch and waits until detect has evaluated it (a gateway sends a batch every few seconds). */
   async function send(minute: number, value: number): Promise<void> {
     const id = await readings.publishMessage({ data: json(batch(`e2e-${++n}`, SITE, [{ tag: TAG, ts: at(minute), value, quality: 'good' }])) });
@@ -122,6 +125,7 @@ describe('readings → detect → alerts → notify → webhook', () => {
     await send(6, 170); // cleared
     await waitFor('4 alerts', async () => alerts.length >= 4);
     await waitFor('3 webhook messages', async () => hook.received.length >= 3);
+    await notifyCaughtUp();
     await new Promise((r) => setTimeout(r, 300)); // nothing more arrives
     expect(alerts).toHaveLength(4);
     expect(hook.received).toHaveLength(3);
@@ -137,7 +141,15 @@ describe('readings → detect → alerts → notify → webhook', () => {
     await send(7, 10); // below L: active (another condition, not throttled)
     await waitFor('the webhook message after two refusals', async () => hook.received.length > before);
     expect(hook.requests.slice(-3).map((r) => r.status)).toEqual([429, 503, 200]);
-    expect(logs.where('event', 'notify.webhook').at(-1)).toMatchObject({ condition: 'L', transition: 'active', attempts: 3 });
+    // notify logs its send only after the webhook answered, so the entry of this alarm (not the
+    // last one, which may still be an earlier alarm's) is waited for.
+    const sent = await waitFor('the notify.webhook entry of the L activation', async () => {
+      const entries = logs.where('event', 'notify.webhook').filter((l) => l.condition === 'L' && l.transition === 'active');
+      return entries.length > 0 ? entries : undefined;
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ site: SITE, tag: TAG, attempts: 3, status: 200 });
+    expect(hook.received).toHaveLength(before + 1);
   });
 
   it('tells a late excursion once, as past, and records its clearing without paging', async () => {
@@ -150,9 +162,12 @@ describe('readings → detect → alerts → notify → webhook', () => {
     // Within the throttle window of the H alarm at minute 5, yet told: late activations are not held back.
     expect(text).toContain('*LATE · HIGH · H active');
     expect(text).toMatch(/happened at .* UTC, reported \d+ min later \(found in late data/);
+    // The watching subscription gets the alerts on its own, independently of notify's.
+    const lateAlerts = () => alerts.map((m) => JSON.parse(m.data.toString()) as Record<string, unknown>).filter((e) => e.late === true);
+    const late = await waitFor('both late alerts on the watching subscription', async () => lateAlerts().length >= 2 && lateAlerts());
+    await notifyCaughtUp();
     await new Promise((r) => setTimeout(r, 300));
     expect(hook.received).toHaveLength(before + 1);
-    const late = alerts.map((m) => JSON.parse(m.data.toString()) as Record<string, unknown>).filter((e) => e.late === true);
     expect(late.map((e) => [e.condition, e.transition, e.readingTs])).toEqual([
       ['H', 'active', at(6.5)],
       ['H', 'cleared', at(7)],

@@ -66,6 +66,12 @@ export function logCapture() {
   };
 }
 
+/**
+ * Polls `probe` until it gives a value. On a loaded machine (CI runs the whole suite on 2 cores)
+ * every hop lags: a function logs before it answers, the delivery bridge counts after the answer,
+ * a watching subscription gets an alert apart from the function's. So wait for the very entry of
+ * the event under test (not the last one, which may be another's), and assert what, never how soon.
+ */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -9,6 +9,7 @@ import { repoRoot } from '../../../../local/repo-root.ts';
 import { createLogger } from '../../../../functions/adapters/log.ts';
 import { OBJECTS } from '../../../../functions/core/resources.ts';
 import { acquireLease, LeaseHeldError, readLease, withLease } from '../../../../functions/daily/lease.ts';
+import { waitFor } from '../support.ts';
 import { createTestLake, type TestLake } from './lake.ts';
 
 describe('daily lease', () => {
@@ -74,16 +75,18 @@ describe('daily lease', () => {
   it('the holder renews its lease while it works, and notices when it was taken over', async () => {
     const lease = await acquireLease(lake.raw, { runId: 'long-run', holder: 'cli backfill', ttlMs: 3_000, log });
     const firstExpiry = (await readLease(lake.raw))!.expiresAt;
-    await new Promise((r) => setTimeout(r, 1_600));
-    const renewed = (await readLease(lake.raw))!;
+    // Renewed every second; on a loaded machine the first renewal may take longer to land.
+    const renewed = await waitFor('the first renewal', async () => {
+      const now = await readLease(lake.raw);
+      return now !== undefined && Date.parse(now.expiresAt) > Date.parse(firstExpiry) && now;
+    });
     expect(renewed.runId).toBe('long-run');
     expect(renewed.since).toBe(lease.record.since);
     expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(Date.parse(firstExpiry));
     expect(lease.held()).toBe(true);
     // Another run took it over (as if this one had been presumed dead): the next renewal sees it.
     await lake.raw.file(OBJECTS.dailyLease).save(JSON.stringify({ ...renewed, runId: 'usurper' }), { resumable: false });
-    await new Promise((r) => setTimeout(r, 1_600));
-    expect(lease.held()).toBe(false);
+    await waitFor('the next renewal to see the takeover', async () => !lease.held());
     expect(logs.some((l) => l.includes('"lost"') && l.includes('long-run'))).toBe(true);
     await lease.release();
     // Releasing a lost lease leaves the other run's lease alone.
@@ -92,16 +95,19 @@ describe('daily lease', () => {
   });
 
   it('the CLI back-fill says who holds the lease and exits 1, or waits for it with --wait', async () => {
+    let live = ''; // the running CLI's stderr so far
     const cli = (args: string[]) =>
       new Promise<{ code: number; out: string; err: string }>((resolve) => {
+        live = '';
         const flags = ['--raw-bucket', lake.settings.rawBucket, '--config-bucket', lake.settings.configBucket, '--dataset', lake.dataset];
         const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envForTarget(lake.target) };
-        execFile(
+        const child = execFile(
           process.execPath,
           [join(repoRoot, 'cli', 'plantlake.ts'), args[0]!, ...flags, ...args.slice(1)],
           { env, encoding: 'utf8', timeout: 120_000 },
           (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
         );
+        child.stderr?.on('data', (chunk: string) => void (live += chunk));
       });
     const held = await acquireLease(lake.raw, { runId: 'sched-1', holder: 'scheduled daily', log });
     const refused = await cli(['backfill', '--from', '2024-05-01', '--to', '2024-05-02']);
@@ -110,7 +116,8 @@ describe('daily lease', () => {
       `plantlake: another daily run holds the lease gs://…/${OBJECTS.dailyLease}: scheduled daily (run sched-1) since ${held.record.since}`,
     );
     const waiting = cli(['backfill', '--from', '2024-05-01', '--to', '2024-05-02', '--wait', '1']);
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Released only once the CLI is up and waiting (a fixed pause could end before a slow start).
+    await waitFor('the CLI to wait for the lease', async () => live.includes('waiting up to 1 min for the daily lease'), 60_000);
     await held.release();
     const ran = await waiting;
     expect(ran.code, ran.err).toBe(0);

@@ -14,6 +14,8 @@ describe('land through a storage outage', () => {
   let p: TestPipeline;
   let fns: LocalFunctions;
   const logs = logCapture();
+  /** The delivery bridge's lines: it logs each failed delivery after counting it. */
+  const bridge: string[] = [];
 
   beforeAll(async () => {
     stack = await startEmulators();
@@ -22,7 +24,13 @@ describe('land through a storage outage', () => {
     // Redelivery after 200 ms, 400 ms, … up to 1 s: ten attempts span about 7 s.
     p = await testPipeline('outage', { clients, retryBackoffMs: [200, 1000] });
     // Room for every message at once, so each meets the outage within its first attempts.
-    fns = await startLocalFunctions({ clients, names: p.names, functions: ['land'], logSink: logs.sink, delivery: { log: () => {}, concurrency: 16 } });
+    fns = await startLocalFunctions({
+      clients,
+      names: p.names,
+      functions: ['land'],
+      logSink: logs.sink,
+      delivery: { log: (line) => void bridge.push(line), concurrency: 16 },
+    });
     // The Functions Framework prints each thrown error's stack (Cloud Logging picks it up in
     // production); here the structured log lines are what the test reads.
     vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -50,6 +58,11 @@ describe('land through a storage outage', () => {
         return new Set(r.map((l) => l.messageId)).size >= count ? r : undefined;
       },
       15_000,
+    );
+    // land logs the retry before it answers HTTP 500; the bridge counts the failure only when
+    // that answer arrives, so the count is waited for rather than read at once.
+    await waitFor('the delivery bridge to count a failed delivery of every message', async () =>
+      ids.every((id) => bridge.some((l) => l.startsWith(`delivery of message ${id} from `) && l.includes(' failed (attempt '))),
     );
     expect(fns.deliveries.land!.stats.failed).toBeGreaterThanOrEqual(count);
     expect(retries[0]).toMatchObject({ severity: 'ERROR', event: 'land.batch' });

@@ -10,7 +10,7 @@ import { createLogger } from '../../../../functions/adapters/log.ts';
 import type { AlarmEvent } from '../../../../functions/core/index.ts';
 import { ledgerObjectName, NotifyWaitError } from '../../../../functions/notify/sent-ledger.ts';
 import { createNotify, type NotifyHandler } from '../../../../functions/notify/notify.ts';
-import { json, logCapture, messagePublished, testPipeline, type TestPipeline } from '../support.ts';
+import { json, logCapture, messagePublished, testPipeline, waitFor, type TestPipeline } from '../support.ts';
 
 describe('notify dedupe across instances', () => {
   let p: TestPipeline;
@@ -108,11 +108,8 @@ describe('notify dedupe across instances', () => {
     holdNext = new Promise<void>((r) => (letGo = r));
     const sendingActive = deliver(a, active);
     // Wait until instance a has claimed the active (its webhook call is now held by the server).
-    for (let i = 0; i < 100; i++) {
-      const [exists] = await p.raw.file(ledgerObjectName(active)).exists();
-      if (exists) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // (A fixed number of polls would go on unclaimed on a loaded machine and fail further down.)
+    await waitFor('instance a to claim the active', async () => (await p.raw.file(ledgerObjectName(active)).exists())[0], 20_000, 50);
     const early = await deliver(b, cleared).catch((e: unknown) => e);
     expect(early).toBeInstanceOf(NotifyWaitError);
     letGo();
