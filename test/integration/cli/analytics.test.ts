@@ -1,7 +1,6 @@
 // The analysts' commands against the emulators, run as a person runs them (node cli/plantlake.ts
 // with the emulator variables): tariffs validate|push, export to Parquet (read back with DuckDB
 // and compared with BigQuery), export --around an alarm, inventory.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,22 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envForTarget } from '../../../functions/adapters/clients.ts';
 import { ENV } from '../../../functions/core/function-env.ts';
 import { OBJECTS } from '../../../functions/core/index.ts';
-import { repoRoot } from '../../../local/repo-root.ts';
 import { createTestLake, type TestLake } from '../functions/daily/lake.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
+import { runCli } from '../../harness/cli.ts';
 
 let lake: TestLake;
 let env: Record<string, string>;
 
-function plantlake(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(repoRoot, 'cli', 'plantlake.ts'), ...args],
-      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
-      (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
-    );
-  });
-}
+const plantlake = (args: string[]) => runCli(args, { ...process.env, ...env });
 
 const dir = mkdtempSync(join(tmpdir(), 'plantlake-analytics-'));
 

@@ -1,6 +1,5 @@
 // The operator commands against the emulators, run as a person runs them (node cli/plantlake.ts
 // with the emulator variables set): publish, rules validate|push, tags import, query, status.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,23 +8,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { envForTarget } from '../../../functions/adapters/clients.ts';
 import { ENV } from '../../../functions/core/function-env.ts';
 import { OBJECTS, parseBatch } from '../../../functions/core/index.ts';
-import { repoRoot } from '../../../local/repo-root.ts';
 import { pipelineNames, provision, type PipelineNames } from '../../../local/provision.ts';
 import { clients, emulatorTarget, uniqueName } from '../../harness/emulators.ts';
+import { repoRoot } from '../../../local/repo-root.ts';
+import { runCli } from '../../harness/cli.ts';
 
 let names: PipelineNames;
 let env: Record<string, string>;
 
-function plantlake(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(repoRoot, 'cli', 'plantlake.ts'), ...args],
-      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 },
-      (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
-    );
-  });
-}
+const plantlake = (args: string[]) => runCli(args, { ...process.env, ...env }, { timeoutMs: 60_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'plantlake-cli-'));
 const file = (name: string, text: string) => {

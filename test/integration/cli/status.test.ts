@@ -2,29 +2,20 @@
 // a child process against the emulators): every raw day counted (not the first 1,000 prefixes),
 // a quarantine of more than a page counted by streaming, the newest records with site and reason,
 // the daily lease holder, and what the emulators cannot show (live backlogs).
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { envForTarget } from '../../../functions/adapters/clients.ts';
 import { createLogger } from '../../../functions/adapters/log.ts';
 import { ENV } from '../../../functions/core/function-env.ts';
 import { acquireLease } from '../../../functions/daily/lease.ts';
-import { repoRoot } from '../../../local/repo-root.ts';
 import { pipelineNames, provision, type PipelineNames } from '../../../local/provision.ts';
 import { clients, emulatorTarget, uniqueName } from '../../harness/emulators.ts';
+import { runCli } from '../../harness/cli.ts';
 
 let names: PipelineNames;
 
-function plantlake(args: string[]): Promise<{ code: number; out: string; err: string }> {
+function plantlake(args: string[]) {
   const env = { ...process.env, ...envForTarget(emulatorTarget()), [ENV.rawBucket]: names.buckets.raw, [ENV.dataset]: names.dataset };
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(repoRoot, 'cli', 'plantlake.ts'), ...args],
-      { env, encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 26 },
-      (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
-    );
-  });
+  return runCli(args, env, { maxBuffer: 1 << 26 });
 }
 
 /** Runs `fn` over 0..n-1, `limit` at a time. */

@@ -1,28 +1,19 @@
 // `plantlake backfill` and `plantlake rebuild` as an operator runs them: the real CLI in a child
 // process pointed at the emulators through the environment. A three-day back-fill must give
 // exactly the published readings (one per site, tag and time), and exit codes must say how it went.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envForTarget } from '../../../../functions/adapters/clients.ts';
-import { repoRoot } from '../../../../local/repo-root.ts';
+import { runCli } from '../../../harness/cli.ts';
 import { createTestLake, dayRows, expectedRows, publish, rowKeys, series, type TestLake } from './lake.ts';
 import type { ReadingRow } from '../../../../schemas/rows.ts';
 
 const DAYS = ['2024-05-01', '2024-05-02', '2024-05-03'];
 
-function plantlake(lake: TestLake, args: string[]): Promise<{ code: number; out: string; err: string }> {
+function plantlake(lake: TestLake, args: string[]) {
   // The lake's flags first, so a test's own flag (given later) wins.
   const flags = ['--raw-bucket', lake.settings.rawBucket, '--config-bucket', lake.settings.configBucket, '--dataset', lake.dataset];
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envForTarget(lake.target) };
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(repoRoot, 'cli', 'plantlake.ts'), args[0]!, ...flags, ...args.slice(1)],
-      { env, encoding: 'utf8', timeout: 120_000 },
-      (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
-    );
-  });
+  return runCli([args[0]!, ...flags, ...args.slice(1)], env);
 }
 
 describe('plantlake backfill and rebuild', () => {

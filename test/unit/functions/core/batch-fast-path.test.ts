@@ -7,38 +7,17 @@ import { RFC3339_PATTERN } from '../../../../functions/core/index.ts';
 import { fastPath, thoroughPath } from '../../../../functions/core/batch.ts';
 import { DEFAULT_BATCH_LIMITS } from '../../../../functions/core/batch-limits.ts';
 import { parseGeneral, parseRfc3339 } from '../../../../functions/core/time.ts';
+import { nearRfc3339 } from './helpers.ts';
 
 const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 2000) };
 const nowMs = Date.parse('2024-05-01T12:00:00Z');
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const pattern = new RegExp(RFC3339_PATTERN);
 
 /** Times near the valid ones: offsets, leap seconds, fractions of any length, out-of-range fields, odd characters. */
 const time = fc.oneof(
   // canonical Date#toISOString form, mostly valid, around now (some ahead, some far back)
   fc.integer({ min: Date.parse('1969-12-31T00:00:00Z'), max: nowMs + 3_600_000 }).map((ms) => new Date(ms).toISOString()),
-  fc
-    .record({
-      year: fc.integer({ min: 0, max: 9999 }),
-      month: fc.integer({ min: 0, max: 13 }),
-      day: fc.integer({ min: 0, max: 32 }),
-      hour: fc.integer({ min: 0, max: 24 }),
-      minute: fc.integer({ min: 0, max: 60 }),
-      second: fc.integer({ min: 0, max: 61 }),
-      fraction: fc.option(fc.stringMatching(/^\d{0,11}$/)),
-      zone: fc.oneof(
-        fc.constant('Z'),
-        fc.constant('z'),
-        fc.constant(''),
-        fc
-          .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }))
-          .map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`),
-      ),
-    })
-    .map(
-      (p) =>
-        `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}T${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}${p.fraction === null ? '' : `.${p.fraction}`}${p.zone}`,
-    ),
+  nearRfc3339,
   // the canonical shape with one character replaced by anything
   fc
     .tuple(fc.integer({ min: 0, max: 23 }), fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }), fc.integer({ min: 0, max: 2 ** 40 }))

@@ -1,4 +1,5 @@
 // Small builders for the core's unit tests: batches, rules, and a run of batches through evaluate.
+import fc from 'fast-check';
 import {
   emptyState,
   evaluate,
@@ -54,3 +55,34 @@ export function runAll(batches: readonly ReadingBatch[], compiled: CompiledRules
 
 /** Compact view of events for assertions: `H active @3 (value)`. */
 export const brief = (events: readonly AlarmEvent[]) => events.map((e) => `${e.condition} ${e.transition} @${(Date.parse(e.readingTs) - T0) / 1000}`);
+
+const pad2 = (n: number, width: number) => String(n).padStart(width, '0');
+
+/**
+ * Texts near the RFC 3339 form, for property tests of the time readers: mostly valid fields,
+ * sometimes out of range (month 13, second 61, hour 24), fractions of 0–11 digits, offsets, odd
+ * separators and zones.
+ */
+export const nearRfc3339 = fc
+  .record({
+    year: fc.integer({ min: 0, max: 9999 }),
+    month: fc.integer({ min: 0, max: 13 }),
+    day: fc.integer({ min: 0, max: 32 }),
+    hour: fc.integer({ min: 0, max: 24 }),
+    minute: fc.integer({ min: 0, max: 60 }),
+    second: fc.integer({ min: 0, max: 61 }),
+    fraction: fc.option(fc.stringMatching(/^\d{0,11}$/)),
+    zone: fc.oneof(
+      fc.constant('Z'),
+      fc.constant('z'),
+      fc.constant(''),
+      fc
+        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }))
+        .map(([s, h, m]) => `${s}${pad2(h, 2)}:${pad2(m, 2)}`),
+    ),
+    separator: fc.constantFrom('T', 'T', 'T', ' ', 't'),
+  })
+  .map(
+    (p) =>
+      `${pad2(p.year, 4)}-${pad2(p.month, 2)}-${pad2(p.day, 2)}${p.separator}${pad2(p.hour, 2)}:${pad2(p.minute, 2)}:${pad2(p.second, 2)}${p.fraction === null ? '' : `.${p.fraction}`}${p.zone}`,
+  );

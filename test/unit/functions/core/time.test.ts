@@ -1,32 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRfc3339, RFC3339_PATTERN, toUtcTimestamp, utcDay } from '../../../../functions/core/index.ts';
+import { nearRfc3339 } from './helpers.ts';
 
 const pattern = new RegExp(RFC3339_PATTERN);
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
-
-/** Texts near the RFC 3339 form: mostly valid fields, sometimes out of range or malformed. */
-const nearRfc3339 = fc
-  .record({
-    year: fc.integer({ min: 0, max: 9999 }),
-    month: fc.integer({ min: 0, max: 13 }),
-    day: fc.integer({ min: 0, max: 32 }),
-    hour: fc.integer({ min: 0, max: 24 }),
-    minute: fc.integer({ min: 0, max: 60 }),
-    second: fc.integer({ min: 0, max: 60 }),
-    fraction: fc.option(fc.stringMatching(/^\d{0,10}$/)),
-    zone: fc.oneof(
-      fc.constant('Z'),
-      fc.constant('z'),
-      fc.constant(''),
-      fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 })).map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`),
-    ),
-    separator: fc.constantFrom('T', 'T', 'T', ' ', 't'),
-  })
-  .map(
-    (p) =>
-      `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}${p.separator}${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}${p.fraction === null ? '' : `.${p.fraction}`}${p.zone}`,
-  );
 
 const calendarOk = (text: string) => {
   const [y, m, d] = [Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))];
