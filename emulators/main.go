@@ -160,7 +160,15 @@ func start(o options) (*stack, error) {
 	go func() { bqErr <- s.bq.Serve(context.Background(), internal, internal) }()
 	select {
 	case a := <-bqReady:
-		if err := s.openGate("bigquery", addr(o.bqPort), a[0]); err != nil {
+		// The emulator runs a query job inside the jobs.insert request that creates it, and its
+		// own server (a[0]) cuts every response at 5 minutes (WriteTimeout): a longer job ran, but
+		// its answer never arrived, and the client waited forever (a simulated hour of R1's
+		// replace took 5 to 12 minutes). The same handler is served here without a write deadline.
+		bqHTTP, err := s.serveHTTP(internal, s.bq.Handler)
+		if err != nil {
+			return nil, fmt.Errorf("bigquery: %w", err)
+		}
+		if err := s.openGate("bigquery", addr(o.bqPort), bqHTTP); err != nil {
 			return nil, err
 		}
 		if err := s.openGate("bigqueryGrpc", addr(o.bqGrpcPort), a[1]); err != nil {

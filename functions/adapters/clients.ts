@@ -128,10 +128,24 @@ export function createStorage(target: Target): Storage {
   return new Storage({ projectId: target.projectId, apiEndpoint: target.storage, authClient: emulatorAuth() });
 }
 
-export function createBigQuery(target: Target): BigQuery {
+/**
+ * Seconds the BigQuery client may spend retrying one request, attempts included. retry-request
+ * (under @google-cloud/common) checks its total timeout, 600 s by default, only before a retry,
+ * and when it has passed it stops without calling back: the call then never settles, with no
+ * socket and no timer left, and the run waits forever instead of failing. That needs an attempt
+ * to fail after 600 s, which the emulator did (a query job of over 5 minutes inside jobs.insert:
+ * its answer cut by the emulator's write deadline, the job sent again and cut again; bench:scale,
+ * 2026-12-02; emulators/main.go now serves it without the deadline). With the total this
+ * long, the retry counts (3 retries after an error, 3 after a retryable answer) end first, and
+ * the call fails with the error.
+ */
+export const BIGQUERY_RETRY_TOTAL_SECONDS = 24 * 3600;
+
+export function createBigQuery(target: Target, retryTotalSeconds = BIGQUERY_RETRY_TOTAL_SECONDS): BigQuery {
   const { BigQuery } = bigqueryLib();
-  if (target.kind === 'google') return new BigQuery(target.projectId ? { projectId: target.projectId } : {});
-  return new BigQuery({ projectId: target.projectId, apiEndpoint: target.bigquery, authClient: emulatorAuth() });
+  const retryOptions = { totalTimeout: retryTotalSeconds };
+  if (target.kind === 'google') return new BigQuery({ ...(target.projectId ? { projectId: target.projectId } : {}), retryOptions });
+  return new BigQuery({ projectId: target.projectId, apiEndpoint: target.bigquery, authClient: emulatorAuth(), retryOptions });
 }
 
 export interface Clients {
