@@ -101,15 +101,6 @@ try {
   const [objects] = await clients.storage.bucket(names.buckets.raw).getFiles({ prefix: OBJECTS.readingsPrefix });
   await fns.stop();
 
-  const ctx = await createContext(
-    clients,
-    dailySettings(pipelineEnv(names)),
-    createLogger({ function: 'daily' }, () => {}),
-  );
-  const r0 = performance.now();
-  const report = await runDaily(ctx, { mode: 'daily' });
-  const dailyMs = performance.now() - r0;
-
   const readings = published * TAGS;
   console.log(
     `\nin:    ${readings.toLocaleString('en')} readings in ${(inMs / 1000).toFixed(1)} s = ${Math.round(readings / (inMs / 1000)).toLocaleString('en')} readings/s (land and detect both done)`,
@@ -120,6 +111,17 @@ try {
   console.log(
     `       ${objects.length.toLocaleString('en')} raw objects written (${(objects.reduce((n, f) => n + Number(f.metadata.size ?? 0), 0) / 1e6).toFixed(1)} MB gzip)`,
   );
+  console.log(`daily: running on ${objects.length.toLocaleString('en')} objects …`);
+
+  const ctx = await createContext(
+    clients,
+    dailySettings(pipelineEnv(names)),
+    createLogger({ function: 'daily' }, () => {}),
+  );
+  const r0 = performance.now();
+  const report = await runDaily(ctx, { mode: 'daily' });
+  const dailyMs = performance.now() - r0;
+
   console.log(
     `daily: ${report.status} in ${(dailyMs / 1000).toFixed(1)} s, ${report.rowsLoaded.toLocaleString('en')} rows loaded (${Math.round(report.rowsLoaded / (dailyMs / 1000)).toLocaleString('en')} rows/s)`,
   );

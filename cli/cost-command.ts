@@ -4,7 +4,20 @@
 import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { batchShape, billPerReading, billPlant, measureSizes, parsePriceTable, R1, type Bill, type Plant, type PriceTable, type Sizes } from './cost-model.ts';
+import {
+  batchSecondsForGoal,
+  batchShape,
+  billPerReading,
+  billPlant,
+  GOAL_PER_MILLION_READINGS,
+  measureSizes,
+  parsePriceTable,
+  R1,
+  type Bill,
+  type Plant,
+  type PriceTable,
+  type Sizes,
+} from './cost-model.ts';
 import { UsageError, wholeNumber } from './daily-commands.ts';
 
 const DEFAULT_PRICES = new URL('../config/prices.yaml', import.meta.url);
@@ -23,6 +36,8 @@ function atLeastZero(value: string): number {
 
 const usd = (n: number) =>
   n === 0 ? '$0' : n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : n >= 0.0001 ? `$${n.toFixed(4)}` : `$${n.toPrecision(2)}`;
+/** Four significant digits, so a cost just above the goal does not print as the goal. */
+const perMillion = (n: number) => `$${n.toPrecision(4)}`;
 const qty = (n: number) => (n >= 1000 ? Math.round(n).toLocaleString('en-US') : n >= 1 ? n.toFixed(2) : n.toPrecision(3));
 
 export function formatBill(prices: PriceTable, plant: Plant, sizes: Sizes, bill: Bill, perReading: Bill): string {
@@ -44,7 +59,9 @@ export function formatBill(prices: PriceTable, plant: Plant, sizes: Sizes, bill:
   }
   table.push(['total', '', '', '', usd(bill.list), usd(bill.billed)]);
   out.push(table.toString(), '');
-  out.push(`cost per million readings: ${usd(bill.perMillionReadings)} at list price (goal ≤ $0.01)`);
+  out.push(
+    `cost per million readings: ${perMillion(bill.perMillionReadings)} at list price (goal ≤ ${perMillion(GOAL_PER_MILLION_READINGS)}: ${goalLine(prices, plant, bill)})`,
+  );
   out.push(`one-off: reading a month of raw data back from Coldline (a rebuild) costs ${usd(bill.coldlineRebuildPerMonthOfData)} in retrieval`);
   if (bill.daily) {
     const d = bill.daily;
@@ -88,6 +105,14 @@ export function formatBill(prices: PriceTable, plant: Plant, sizes: Sizes, bill:
     );
   }
   return out.join('\n');
+}
+
+/** Whether the plant meets the goal, and if not, the batch period from which it would. */
+function goalLine(prices: PriceTable, plant: Plant, bill: Bill): string {
+  if (bill.perMillionReadings <= GOAL_PER_MILLION_READINGS) return 'met';
+  const lever = batchSecondsForGoal(prices, plant);
+  if (lever === null) return 'not met, nor with a batch per site up to every 600 s: see README, "What it costs"';
+  return `not met; met from a batch per site every ${lever.batchSeconds} s (${perMillion(lever.perMillionReadings)}), alarms up to that much later, or by a design change: see README, "What it costs"`;
 }
 
 export function registerCostCommand(program: Command): void {

@@ -434,3 +434,35 @@ export function billPerReading(prices: PriceTable, plant: Plant, sizes: Sizes = 
   const bill = billOf(prices, items);
   return { ...bill, readingsPerMonth: readings, batchesPerMonth: readings, perMillionReadings: bill.list / (readings / 1e6), coldlineRebuildPerMonthOfData: 0 };
 }
+
+/** Issue 18's goal for the list cost of a million readings. */
+export const GOAL_PER_MILLION_READINGS = 0.01;
+
+/**
+ * The shortest batch period (a whole number of reading intervals, up to `maxSeconds`) at which the
+ * plant's list cost per million readings is within `goal`, with that cost; null if none is. Batches
+ * are what the bill's largest lines scale with (an object, a state write, two calls each), so this is
+ * the lever a plant has without a design change: alarms wait up to that long at the gateway.
+ */
+export function batchSecondsForGoal(
+  prices: PriceTable,
+  plant: Plant,
+  goal = GOAL_PER_MILLION_READINGS,
+  maxSeconds = 600,
+): { batchSeconds: number; perMillionReadings: number } | null {
+  const step = plant.intervalSeconds;
+  const last = Math.floor(maxSeconds / step);
+  if (last < 1) return null;
+  // Bytes per reading only shrink as batches grow (gzip has more context): priced with the longest
+  // candidate's sizes, the first period that could meet the goal; from there, each candidate with
+  // the sizes measured at its own batch size, as `plantlake cost --batch-seconds` bills it.
+  const smallest = measureSizes({ ...plant, batchSeconds: last * step }, 1);
+  let k = 1;
+  while (k <= last && billPlant(prices, { ...plant, batchSeconds: k * step }, smallest).perMillionReadings > goal) k++;
+  for (; k <= last; k++) {
+    const candidate = { ...plant, batchSeconds: k * step };
+    const bill = billPlant(prices, candidate);
+    if (bill.perMillionReadings <= goal) return { batchSeconds: candidate.batchSeconds, perMillionReadings: bill.perMillionReadings };
+  }
+  return null;
+}

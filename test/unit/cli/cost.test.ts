@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/plantlake.ts';
 import {
+  batchSecondsForGoal,
   batchShape,
   bigqueryLogicalBytes,
   billPerReading,
   billPlant,
+  GOAL_PER_MILLION_READINGS,
   measureSizes,
   parsePriceTable,
   PRICE_KEYS,
@@ -109,11 +111,24 @@ describe('plantlake cost', () => {
     expect(bill.lines.find((l) => l.item.startsWith('streaming insert'))!.quantity).toBeCloseTo((readings * 1024) / 2 ** 30, 3);
   });
 
+  it('finds the shortest batch period that meets the goal, a whole number of intervals', () => {
+    const prices = parsePriceTable(shipped);
+    const lever = batchSecondsForGoal(prices, R1)!;
+    expect(lever.batchSeconds % R1.intervalSeconds).toBe(0);
+    expect(billPlant(prices, { ...R1, batchSeconds: lever.batchSeconds }).perMillionReadings).toBeLessThanOrEqual(GOAL_PER_MILLION_READINGS);
+    expect(lever.perMillionReadings).toBe(billPlant(prices, { ...R1, batchSeconds: lever.batchSeconds }).perMillionReadings);
+    expect(billPlant(prices, { ...R1, batchSeconds: lever.batchSeconds - R1.intervalSeconds }).perMillionReadings).toBeGreaterThan(GOAL_PER_MILLION_READINGS);
+    // Already within the goal: its own interval; a goal no batching reaches (storage stays): none.
+    expect(batchSecondsForGoal(prices, R1, 1)).toEqual({ batchSeconds: 10, perMillionReadings: billPlant(prices, R1).perMillionReadings });
+    expect(batchSecondsForGoal(prices, R1, 0.001)).toBeNull();
+  });
+
   it("prints R1's bill with its sources, and refuses contradictory options with exit code 2", async () => {
     const ok = await run(['cost']);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('10,000 tags over 10 sites');
-    expect(ok.out).toMatch(/cost per million readings: \$0\.\d{4} at list price/);
+    expect(ok.out).toMatch(/cost per million readings: \$0\.\d{5} at list price \(goal ≤ \$0\.01000: not met; met from a batch per site every \d+ s/);
+    expect((await run(['cost', '--batch-seconds', '330'])).out).toMatch(/goal ≤ \$0\.01000: met\)/);
     expect(ok.out).toContain('per-reading design');
     expect(ok.out).toContain('https://cloud.google.com/pubsub/pricing (read 2026-09-20)');
     const bad = await run(['cost', '--retention-days', '30', '--coldline-age-days', '30']);
