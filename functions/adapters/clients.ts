@@ -133,9 +133,10 @@ export function createStorage(target: Target): Storage {
  * (under @google-cloud/common) checks its total timeout, 600 s by default, only before a retry,
  * and when it has passed it stops without calling back: the call then never settles, with no
  * socket and no timer left, and the run waits forever instead of failing. That needs an attempt
- * to fail after 600 s, which the emulator did (a query job of over 5 minutes inside jobs.insert:
- * its answer cut by the emulator's write deadline, the job sent again and cut again; bench:scale,
- * 2026-12-02; emulators/main.go now serves it without the deadline). With the total this
+ * to fail after 600 s, which the emulator did (a query job of over 5 minutes inside jobs.insert,
+ * its answer cut by the emulator's write deadline: the connection closed 12 minutes into the
+ * replace and no callback came; bench:scale, 2026-12-02; emulators/main.go now serves it without
+ * the deadline). With the total this
  * long, the retry counts (3 retries after an error, 3 after a retryable answer) end first, and
  * the call fails with the error.
  */
